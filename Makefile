@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The second test run uses PostgreSQL: TEST_DATABASE_URL, or the local server when it answers.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run serve test lint format install clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py create_local_editor
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
+	$(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py --bind $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite:///db.sqlite3 $(BIN)/pytest
+	@if $(BIN)/python -m tests.postgres_available "$(TEST_DATABASE_URL)"; then \
+		echo "Running the suite again on PostgreSQL ($(TEST_DATABASE_URL))"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest; \
+	else \
+		echo "PostgreSQL not reachable at $(TEST_DATABASE_URL): skipped the PostgreSQL run"; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .cache *.egg-info

@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from taggit.models import Tag as TaggitTag
+
+from blog.models import Category, Post, Tag
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "published_posts"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_post_counts()
+
+    @admin.display(description="published posts", ordering="post_count")
+    def published_posts(self, category):
+        return category.post_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "published_posts", "all_posts"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_post_counts()
+            .annotate(all_count=Count("tagged_posts", distinct=True))
+        )
+
+    @admin.display(description="published posts", ordering="post_count")
+    def published_posts(self, tag):
+        return tag.post_count
+
+    @admin.display(description="all posts", ordering="all_count")
+    def all_posts(self, tag):
+        return tag.all_count
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "draft":
+            return queryset.filter(status=Post.Status.DRAFT)
+        if self.value() == "scheduled":
+            return queryset.filter(status=Post.Status.PUBLISHED, published_at__gt=now)
+        if self.value() == "published":
+            return queryset.published()
+        return queryset
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "state", "category", "author", "published_at", "view_count"]
+    list_filter = [StatusFilter, "category", "author", "tags"]
+    list_select_related = ["category", "author"]
+    search_fields = ["title", "excerpt", "body"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["category"]
+    readonly_fields = ["cover_preview", "view_count", "reading_time", "created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "excerpt", "body"]}),
+        ("Publishing", {"fields": ["status", "published_at", "author", "category", "tags"]}),
+        ("Cover image", {"fields": ["cover_image", "cover_image_alt", "cover_preview"]}),
+        ("Statistics", {"fields": ["view_count", "reading_time", "created_at", "updated_at"]}),
+    ]
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="status", ordering="status")
+    def state(self, post):
+        if post.status == Post.Status.DRAFT:
+            return "Draft"
+        return "Scheduled" if post.is_scheduled else "Published"
+
+    @admin.display(description="preview")
+    def cover_preview(self, post):
+        if not post.cover_image:
+            return "No cover image yet."
+        return format_html(
+            '<img src="{}" alt="{}" style="max-width: 320px; height: auto;">',
+            post.cover_image.url,
+            post.cover_image_alt,
+        )
+
+    def view_on_site(self, post):
+        if post.is_published:
+            return post.get_absolute_url()
+        return reverse("blog:post_preview", args=[post.pk])
+
+    @admin.action(description="Publish the selected posts now", permissions=["change"])
+    def publish(self, request, queryset):
+        drafts = queryset.filter(status=Post.Status.DRAFT)
+        with transaction.atomic():
+            for post in drafts:
+                post.status = Post.Status.PUBLISHED
+                post.published_at = None
+                post.save()
+        count = len(drafts)
+        self.message_user(request, f"Published {count} post(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected posts", permissions=["change"])
+    def unpublish(self, request, queryset):
+        published = queryset.filter(status=Post.Status.PUBLISHED)
+        with transaction.atomic():
+            for post in published:
+                post.status = Post.Status.DRAFT
+                post.save()
+        count = len(published)
+        self.message_user(request, f"Moved {count} post(s) back to draft.", messages.SUCCESS)
+
+
+# The blog uses its own tag model; taggit's stays out of the editors' way.
+admin.site.unregister(TaggitTag)
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = settings.SITE_NAME

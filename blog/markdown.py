@@ -1,0 +1,86 @@
+"""Markdown to safe HTML, done once when a post is saved."""
+
+import math
+import re
+from html import unescape
+
+import nh3
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "del", "em", "figcaption", "figure", "h2", "h3",
+    "h4", "h5", "h6", "hr", "img", "kbd", "li", "mark", "ol", "p", "pre", "s", "section",
+    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id", "class"},
+    "abbr": {"title"},
+    "code": {"class"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "hr": {"class"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "li": {"id", "class"},
+    "ol": {"start", "class"},
+    "section": {"class"},
+    "sup": {"class", "id"},
+    "td": {"style"},
+    "th": {"style"},
+}
+WORDS_PER_MINUTE = 220
+CJK_CHARACTERS_PER_MINUTE = 500
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def _demote_h1(state):
+    # The post title is the page's only h1; "# Heading" in a body becomes an h2.
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+
+
+_parser = (
+    MarkdownIt("commonmark", {"linkify": False, "typographer": False})
+    .enable(["table", "strikethrough"])
+    .use(footnote_plugin)
+    .use(anchors_plugin, min_level=1, max_level=6)
+)
+_parser.core.ruler.push("demote_h1", _demote_h1)
+
+
+def render_markdown(source: str) -> str:
+    """Render Markdown and sanitise the result: no script, no handlers, no javascript: URLs."""
+    html = _parser.render(source.replace("\x00", ""))
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        filter_style_properties={"text-align"},
+    )
+
+
+def plain_text(html: str) -> str:
+    return " ".join(unescape(strip_tags(html)).split())
+
+
+def excerpt_from_html(html: str, words: int = 40) -> str:
+    return Truncator(plain_text(html)).words(words, truncate="…")
+
+
+def reading_time(html: str) -> int:
+    """Whole minutes to read, rounded up and at least one; CJK text counts characters."""
+    text = plain_text(html)
+    cjk_characters = len(CJK.findall(text))
+    words = len(WORD.findall(CJK.sub(" ", text)))
+    minutes = words / WORDS_PER_MINUTE + cjk_characters / CJK_CHARACTERS_PER_MINUTE
+    return max(1, math.ceil(minutes))

@@ -1,0 +1,242 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from blog.markdown import excerpt_from_html, reading_time, render_markdown
+from blog.tagging import fold
+
+
+def unique_slug(model, text: str, instance_pk=None, max_length: int = 200) -> str:
+    """A unicode slug for `text` that no other row of `model` uses yet."""
+    base = slugify(text.replace("\x00", ""), allow_unicode=True)[:max_length].strip("-") or "post"
+    others = model._default_manager.exclude(pk=instance_pk)
+    slug, n = base, 2
+    while others.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
+        n += 1
+    return slug
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_post_counts(self):
+        """Annotate `post_count`, the number of published posts."""
+        published = Q(posts__in=Post.objects.published())
+        return self.annotate(post_count=models.Count("posts", filter=published))
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the category page."
+    )
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:category_detail", args=[self.slug])
+
+
+class TagQuerySet(models.QuerySet):
+    def get_or_create_folded(self, name: str) -> "Tag":
+        """The tag named `name` in any letter case, created if there is none."""
+        return self.filter(folded_name=fold(name)).first() or self.create(name=name)
+
+    def with_post_counts(self):
+        """Annotate `post_count`, the number of published posts, in one query."""
+        published = Q(tagged_posts__content_object__in=Post.objects.published())
+        return self.annotate(post_count=models.Count("tagged_posts", filter=published))
+
+
+class Tag(TagBase):
+    # Case-insensitive identity computed in Python: SQLite only folds ASCII.
+    folded_name = models.CharField(max_length=100, unique=True, editable=False)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def clean(self):
+        clash = Tag.objects.filter(folded_name=fold(self.name)).exclude(pk=self.pk)
+        if self.name and clash.exists():
+            raise ValidationError({"name": "A tag with this name already exists."})
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.replace("\x00", "").split())
+        self.folded_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:tag_detail", args=[self.slug])
+
+
+class TaggedPost(ItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_posts")
+    content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_post_tag")
+        ]
+
+
+class PostTagManager(_TaggableManager):
+    """Hands taggit existing tags for names typed in another case."""
+
+    def add(self, *tags, **kwargs):
+        super().add(*self._as_tags(tags), **kwargs)
+
+    def set(self, tags, **kwargs):
+        super().set(self._as_tags(tags), **kwargs)
+
+    @staticmethod
+    def _as_tags(tags):
+        return [
+            Tag.objects.get_or_create_folded(tag) if isinstance(tag, str) else tag
+            for tag in tags
+            if not isinstance(tag, str) or tag.strip()
+        ]
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return (
+            self.select_related("category", "author")
+            .prefetch_related("tags")
+            .order_by("-published_at", "-pk")
+        )
+
+    def by_month(self):
+        """Months that have posts, newest first, each with `month` and `post_count`."""
+        return (
+            self.annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(post_count=models.Count("pk"))
+            .order_by("-month")
+        )
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text="The post's address. Leave empty to make it from the title.",
+    )
+    excerpt = models.TextField(
+        blank=True,
+        help_text="The lede shown under the title and in lists. "
+        "Leave empty to use the opening words of the body.",
+    )
+    body = models.TextField(
+        help_text="Markdown: ## headings, **bold**, lists, [links](https://…), tables, footnotes."
+    )
+    body_html = models.TextField(editable=False, default="")
+    reading_time = models.PositiveSmallIntegerField(editable=False, default=1)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    tags = TaggableManager(
+        through=TaggedPost,
+        manager=PostTagManager,
+        blank=True,
+        help_text="Separate tags with commas: AI Security, Python.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Filled in when you publish. A future time schedules the post: "
+        "it appears by itself at that time.",
+    )
+    cover_image = models.ImageField(upload_to="covers/%Y/%m/", blank=True)
+    cover_image_alt = models.CharField(
+        "cover image description",
+        max_length=250,
+        blank=True,
+        help_text="What the cover image shows, for readers who cannot see it.",
+    )
+    view_count = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="post_status_published"),
+            models.Index(fields=["category", "status", "-published_at"], name="post_category"),
+            models.Index(fields=["author", "status", "-published_at"], name="post_author"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="published_post_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.cover_image and not self.cover_image_alt.strip():
+            raise ValidationError(
+                {"cover_image_alt": "Describe the cover image for readers who cannot see it."}
+            )
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Post, self.title, self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        derived_before = excerpt_from_html(self.body_html)
+        self.body_html = render_markdown(self.body)
+        if not self.excerpt.strip() or self.excerpt == derived_before:
+            self.excerpt = excerpt_from_html(self.body_html)
+        self.reading_time = reading_time(self.body_html)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:post_detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    def can_be_previewed_by(self, user) -> bool:
+        """Staff preview is decided here and nowhere else."""
+        return user.is_active and user.is_staff and user.has_perm("blog.change_post")

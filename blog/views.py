@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import caches
+from django.db import connections
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import DetailView, ListView, MonthArchiveView
+
+from blog.models import Category, Post, Tag
+from blog.search import clean_query, search_posts
+
+
+class PublishedPostsMixin:
+    paginate_by = settings.POSTS_PER_PAGE
+
+    def get_queryset(self):
+        return Post.objects.published().for_listing()
+
+
+class PostListView(PublishedPostsMixin, ListView):
+    template_name = "blog/post_list.html"
+
+
+class PostDetailView(DetailView):
+    queryset = Post.objects.published().select_related("category", "author")
+    template_name = "blog/post_detail.html"
+
+
+class CategoryDetailView(PublishedPostsMixin, ListView):
+    template_name = "blog/category_detail.html"
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(category=self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class TagDetailView(PublishedPostsMixin, ListView):
+    template_name = "blog/tag_detail.html"
+    allow_empty = False  # a tag used only by drafts must not show that it exists
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorDetailView(PublishedPostsMixin, ListView):
+    template_name = "blog/author_detail.html"
+    allow_empty = False  # only people with published posts are authors to the public
+
+    def get_queryset(self):
+        self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class ArchiveMonthView(PublishedPostsMixin, MonthArchiveView):
+    template_name = "blog/archive_month.html"
+    date_field = "published_at"
+    month_format = "%m"
+
+
+def archive_index(request):
+    return render(request, "blog/archive.html", {"months": Post.objects.published().by_month()})
+
+
+class SearchView(PublishedPostsMixin, ListView):
+    template_name = "blog/search.html"
+
+    def get_queryset(self):
+        self.query = clean_query(self.request.GET.get("q", ""))
+        return search_posts(self.query).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+def post_preview(request, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    post = get_object_or_404(Post.objects.select_related("category", "author"), pk=pk)
+    if not post.can_be_previewed_by(request.user):
+        raise Http404
+    response = render(request, "blog/post_detail.html", {"post": post, "is_preview": True})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def health(request):
+    checks = {}
+    for alias in connections:
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+            checks[f"database:{alias}"] = "ok"
+        except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+            checks[f"database:{alias}"] = f"error: {type(error).__name__}"
+    for alias in settings.CACHES:
+        try:
+            caches[alias].set("healthz", "ok", 5)
+            checks[f"cache:{alias}"] = "ok" if caches[alias].get("healthz") == "ok" else "error"
+        except Exception as error:  # noqa: BLE001
+            checks[f"cache:{alias}"] = f"error: {type(error).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from blog.views import health
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", health, name="health"),
+    path("", include("blog.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # Local set-ups serve uploads themselves; production leaves them to the proxy.
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns.append(
+        re_path(rf"^{media_prefix}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )

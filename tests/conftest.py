@@ -1,0 +1,69 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from blog.models import Category, Post
+
+PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings, tmp_path):
+    # Manifest storage needs collectstatic; uploads go to a throwaway folder.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return settings
+
+
+@pytest.fixture
+def author(db):
+    return get_user_model().objects.create_user(
+        username="ada", first_name="Ada", last_name="Lovelace", password="unused-1234"
+    )
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.create_superuser(username="editor", password="unused-1234")
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.create(name="News", slug="news")
+
+
+@pytest.fixture
+def make_post(db, author):
+    """Make a post: published an hour ago unless overridden."""
+
+    def make(**overrides):
+        tags = overrides.pop("tags", [])
+        fields = {
+            "title": "A post",
+            "body": "Some words in a paragraph.",
+            "author": author,
+            "status": Post.Status.PUBLISHED,
+            "published_at": timezone.now() - timezone.timedelta(hours=1),
+            **overrides,
+        }
+        post = Post.objects.create(**fields)
+        if tags:
+            post.tags.set(tags)
+        return post
+
+    return make
+
+
+@pytest.fixture
+def draft(make_post):
+    return make_post(title="Secret draft", slug="secret-draft", status=Post.Status.DRAFT)
+
+
+@pytest.fixture
+def scheduled(make_post):
+    return make_post(
+        title="Future news",
+        slug="future-news",
+        published_at=timezone.now() + timezone.timedelta(days=3),
+    )
