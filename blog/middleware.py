@@ -32,11 +32,11 @@ class ViewCountMiddleware:
         response = self.get_response(request)
         slug = self._post_slug(request)
         if slug and response.status_code == 200 and self._is_a_read(request):
-            if not self._seen_recently(request):
+            if not self._seen_recently(request, slug):
                 Post.objects.published().filter(slug=slug).update(view_count=F("view_count") + 1)
             response.set_signed_cookie(
                 VIEWED_COOKIE,
-                "1",
+                slug,
                 salt=VIEWED_SALT,
                 max_age=settings.VIEW_COUNT_COOKIE_MAX_AGE,
                 path=request.path,
@@ -66,11 +66,11 @@ class ViewCountMiddleware:
         )
 
     @staticmethod
-    def _seen_recently(request):
+    def _seen_recently(request, slug):
         try:
-            request.get_signed_cookie(
+            seen = request.get_signed_cookie(
                 VIEWED_COOKIE, salt=VIEWED_SALT, max_age=settings.VIEW_COUNT_COOKIE_MAX_AGE
             )
         except (KeyError, signing.BadSignature):
             return False
-        return True
+        return seen == slug

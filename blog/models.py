@@ -208,12 +208,6 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
-    def clean(self):
-        if self.cover_image and not self.cover_image_alt.strip():
-            raise ValidationError(
-                {"cover_image_alt": "Describe the cover image for readers who cannot see it."}
-            )
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Post, self.title, self.pk)
@@ -228,6 +222,12 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:post_detail", args=[self.slug])
+
+    def clean(self):
+        if self.cover_image and not self.cover_image_alt.strip():
+            raise ValidationError(
+                {"cover_image_alt": "Describe the cover image for readers who cannot see it."}
+            )
 
     @property
     def is_published(self):

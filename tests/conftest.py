@@ -13,6 +13,8 @@ def test_settings(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Real password hashing costs half a second a user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings
 
 

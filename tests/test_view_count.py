@@ -1,0 +1,130 @@
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from blog.middleware import VIEWED_COOKIE
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Firefox/130.0"
+
+
+@pytest.fixture
+def reader():
+    return Client(headers={"User-Agent": BROWSER})
+
+
+@pytest.fixture
+def post(make_post):
+    return make_post(title="Counted", slug="counted")
+
+
+def views_of(post):
+    post.refresh_from_db()
+    return post.view_count
+
+
+def test_a_read_counts_one_view(reader, post):
+    reader.get(post.get_absolute_url())
+    assert views_of(post) == 1
+
+
+def test_the_page_shows_the_count_before_this_read(reader, post):
+    response = reader.get(post.get_absolute_url())
+    assert "0 views" in response.text
+
+
+def test_a_reload_within_half_an_hour_counts_once(reader, post):
+    reader.get(post.get_absolute_url())
+    reader.get(post.get_absolute_url())
+    assert views_of(post) == 1
+
+
+def test_a_request_without_the_cookie_always_counts(post):
+    for _ in range(3):
+        Client(headers={"User-Agent": BROWSER}).get(post.get_absolute_url())
+    assert views_of(post) == 3
+
+
+def test_a_forged_cookie_does_not_stop_counting(reader, post):
+    reader.cookies[VIEWED_COOKIE] = "1"
+    reader.get(post.get_absolute_url())
+    assert views_of(post) == 1
+
+
+def test_the_cookie_is_scoped_to_the_post_and_lasts_half_an_hour(reader, post):
+    cookie = reader.get(post.get_absolute_url()).cookies[VIEWED_COOKIE]
+    assert (cookie["path"], cookie["max-age"], cookie["httponly"]) == (
+        post.get_absolute_url(),
+        1800,
+        True,
+    )
+
+
+def test_reading_one_post_does_not_stop_counting_another(reader, post, make_post):
+    other = make_post(title="Other", slug="other")
+    reader.get(post.get_absolute_url())
+    reader.get(other.get_absolute_url())
+    assert views_of(other) == 1
+
+
+def test_counting_does_not_make_the_page_vary_on_cookies(reader, post):
+    response = reader.get(post.get_absolute_url())
+    assert "Cookie" not in response.get("Vary", "")
+
+
+def test_head_requests_are_not_counted(reader, post):
+    reader.head(post.get_absolute_url())
+    assert views_of(post) == 0
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "",
+        "Googlebot/2.1 (+http://www.google.com/bot.html)",
+        "Mozilla/5.0 (compatible; bingbot/2.0)",
+        "Slackbot-LinkExpanding 1.0",
+        "facebookexternalhit/1.1",
+        "Mozilla/5.0 (compatible; SemrushCrawler)",
+        "Baiduspider",
+        "curl/8.5.0",
+        "python-requests/2.32",
+        "WhatsApp link preview",
+    ],
+)
+def test_requests_that_are_not_readers_are_not_counted(post, user_agent):
+    Client(headers={"User-Agent": user_agent}).get(post.get_absolute_url())
+    assert views_of(post) == 0
+
+
+@pytest.mark.parametrize(
+    "header",
+    [{"Purpose": "prefetch"}, {"Sec-Purpose": "prefetch;prerender"}, {"X-Moz": "prefetch"}],
+)
+def test_prefetches_are_not_counted(post, header):
+    Client(headers={"User-Agent": BROWSER, **header}).get(post.get_absolute_url())
+    assert views_of(post) == 0
+
+
+def test_drafts_are_not_counted(reader, draft):
+    reader.get(reverse("blog:post_detail", args=[draft.slug]))
+    assert views_of(draft) == 0
+
+
+def test_scheduled_posts_are_not_counted(reader, scheduled):
+    reader.get(reverse("blog:post_detail", args=[scheduled.slug]))
+    assert views_of(scheduled) == 0
+
+
+def test_previews_are_not_counted(reader, post, editor):
+    reader.force_login(editor)
+    reader.get(reverse("blog:post_preview", args=[post.pk]))
+    assert views_of(post) == 0
+
+
+def test_counting_is_one_atomic_update_in_the_database(reader, post):
+    with CaptureQueriesContext(connection) as captured:
+        reader.get(post.get_absolute_url())
+    updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1 and '"view_count" = ("blog_post"."view_count" + 1)' in updates[0]
