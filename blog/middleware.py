@@ -1,8 +1,10 @@
+import hashlib
 import re
 
 from django.conf import settings
 from django.core import signing
 from django.db.models import F
+from django.http import HttpResponseBadRequest
 from django.urls import Resolver404, resolve
 
 from blog.models import Post
@@ -15,6 +17,19 @@ NOT_A_READER = re.compile(
     re.IGNORECASE,
 )
 PREFETCH_HEADERS = ("HTTP_PURPOSE", "HTTP_SEC_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte is never valid in a path or query, and PostgreSQL refuses it with an error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        parts = [request.path, *(v for _, values in request.GET.lists() for v in values)]
+        if any("\x00" in part for part in parts):
+            return HttpResponseBadRequest("Bad request: the address contains a NUL byte.")
+        return self.get_response(request)
 
 
 class ViewCountMiddleware:
@@ -32,11 +47,12 @@ class ViewCountMiddleware:
         response = self.get_response(request)
         slug = self._post_slug(request)
         if slug and response.status_code == 200 and self._is_a_read(request):
-            if not self._seen_recently(request, slug):
+            post_key = hashlib.blake2b(slug.encode(), digest_size=8).hexdigest()
+            if not self._seen_recently(request, post_key):
                 Post.objects.published().filter(slug=slug).update(view_count=F("view_count") + 1)
             response.set_signed_cookie(
                 VIEWED_COOKIE,
-                slug,
+                post_key,
                 salt=VIEWED_SALT,
                 max_age=settings.VIEW_COUNT_COOKIE_MAX_AGE,
                 path=request.path,
@@ -66,11 +82,11 @@ class ViewCountMiddleware:
         )
 
     @staticmethod
-    def _seen_recently(request, slug):
+    def _seen_recently(request, post_key):
         try:
             seen = request.get_signed_cookie(
                 VIEWED_COOKIE, salt=VIEWED_SALT, max_age=settings.VIEW_COUNT_COOKIE_MAX_AGE
             )
         except (KeyError, signing.BadSignature):
             return False
-        return seen == slug
+        return seen == post_key

@@ -128,3 +128,9 @@ def test_counting_is_one_atomic_update_in_the_database(reader, post):
         reader.get(post.get_absolute_url())
     updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
     assert len(updates) == 1 and '"view_count" = ("blog_post"."view_count" + 1)' in updates[0]
+
+
+def test_a_post_with_a_non_ascii_slug_is_counted(reader, make_post):
+    post = make_post(title="Über café", slug="über-café")
+    reader.get(post.get_absolute_url())
+    assert views_of(post) == 1
