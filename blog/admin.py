@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag as TaggitTag
 
@@ -55,11 +54,10 @@ class StatusFilter(admin.SimpleListFilter):
         return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         if self.value() == "draft":
             return queryset.filter(status=Post.Status.DRAFT)
         if self.value() == "scheduled":
-            return queryset.filter(status=Post.Status.PUBLISHED, published_at__gt=now)
+            return queryset.scheduled()
         if self.value() == "published":
             return queryset.published()
         return queryset

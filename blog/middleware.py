@@ -19,6 +19,18 @@ NOT_A_READER = re.compile(
 PREFETCH_HEADERS = ("HTTP_PURPOSE", "HTTP_SEC_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
 
 
+class PermissionsPolicyMiddleware:
+    """Django sets the other security headers; this one it does not ship."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class RejectNulBytesMiddleware:
     """A NUL byte is never valid in a path or query, and PostgreSQL refuses it with an error."""
 

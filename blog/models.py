@@ -9,8 +9,32 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from blog import content_version
 from blog.markdown import excerpt_from_html, reading_time, render_markdown
 from blog.tagging import fold
+
+
+class ContentQuerySet(models.QuerySet):
+    """Bulk writes fire no signals, so they bump the content version themselves."""
+
+    unseen_fields = frozenset()
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if not self.unseen_fields.issuperset(kwargs):
+            content_version.bump_on_commit()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        content_version.bump_on_commit()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if not self.unseen_fields.issuperset(fields):
+            content_version.bump_on_commit()
+        return rows
 
 
 def unique_slug(model, text: str, instance_pk=None, max_length: int = 200) -> str:
@@ -25,7 +49,7 @@ def unique_slug(model, text: str, instance_pk=None, max_length: int = 200) -> st
     return slug
 
 
-class CategoryQuerySet(models.QuerySet):
+class CategoryQuerySet(ContentQuerySet):
     def with_post_counts(self):
         """Annotate `post_count`, the number of published posts."""
         published = Q(posts__in=Post.objects.published())
@@ -52,7 +76,7 @@ class Category(models.Model):
         return reverse("blog:category_detail", args=[self.slug])
 
 
-class TagQuerySet(models.QuerySet):
+class TagQuerySet(ContentQuerySet):
     def get_or_create_folded(self, name: str) -> "Tag":
         """The tag named `name` in any letter case, created if there is none."""
         return self.filter(folded_name=fold(name)).first() or self.create(name=name)
@@ -65,7 +89,8 @@ class TagQuerySet(models.QuerySet):
 
 class Tag(TagBase):
     # Case-insensitive identity computed in Python: SQLite only folds ASCII.
-    folded_name = models.CharField(max_length=100, unique=True, editable=False)
+    # Case folding can lengthen a name ("ß" folds to "ss").
+    folded_name = models.CharField(max_length=300, unique=True, editable=False)
 
     objects = TagQuerySet.as_manager()
 
@@ -84,6 +109,10 @@ class Tag(TagBase):
 
     def get_absolute_url(self):
         return reverse("blog:tag_detail", args=[self.slug])
+
+    def slugify(self, tag, i=None):
+        # A name made only of symbols or emoji has no slug of its own.
+        return super().slugify(tag if slugify(tag, allow_unicode=True) else "tag", i)
 
 
 class TaggedPost(ItemBase):
@@ -114,10 +143,16 @@ class PostTagManager(_TaggableManager):
         ]
 
 
-class PostQuerySet(models.QuerySet):
+class PostQuerySet(ContentQuerySet):
+    # Counted views show on cached pages after at most the page cache's timeout.
+    unseen_fields = frozenset({"view_count"})
+
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def for_listing(self):
         return (
@@ -211,8 +246,7 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Post, self.title, self.pk)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.fill_publication_date()
         derived_before = excerpt_from_html(self.body_html)
         self.body_html = render_markdown(self.body)
         if not self.excerpt.strip() or self.excerpt == derived_before:
@@ -224,10 +258,17 @@ class Post(models.Model):
         return reverse("blog:post_detail", args=[self.slug])
 
     def clean(self):
+        # Before constraint validation, which requires a date on published posts.
+        self.fill_publication_date()
         if self.cover_image and not self.cover_image_alt.strip():
             raise ValidationError(
                 {"cover_image_alt": "Describe the cover image for readers who cannot see it."}
             )
+
+    def fill_publication_date(self):
+        """A post published without a date goes out now."""
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def is_published(self):

@@ -1,10 +1,13 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
-from django.db import connections
-from django.http import Http404, JsonResponse
+from django.db import DatabaseError, connections
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView, MonthArchiveView
 
 from blog.models import Category, Post, Tag
@@ -23,8 +26,11 @@ class PostListView(PublishedPostsMixin, ListView):
 
 
 class PostDetailView(DetailView):
-    queryset = Post.objects.published().select_related("category", "author")
     template_name = "blog/post_detail.html"
+
+    def get_queryset(self):
+        # Built per request: published() compares with the current time.
+        return Post.objects.published().select_related("category", "author")
 
 
 class CategoryDetailView(PublishedPostsMixin, ListView):
@@ -92,6 +98,13 @@ def post_preview(request, pk):
     response = render(request, "blog/post_detail.html", {"post": post, "is_preview": True})
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def server_error(request):
+    """A friendly page that needs neither the database nor the template context."""
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 def health(request):

@@ -5,8 +5,10 @@ from django.views.static import serve
 
 from blog.views import health
 
+handler500 = "blog.views.server_error"
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health, name="health"),
     path("", include("blog.urls")),
 ]

@@ -1,6 +1,11 @@
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+
+from PIL import Image
 
 from blog.models import Category, Post
 
@@ -13,6 +18,8 @@ def test_settings(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Pages are rendered fresh unless a test is about the page cache.
+    settings.PAGE_CACHE_SECONDS = 0
     # Real password hashing costs half a second a user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings
@@ -69,3 +76,11 @@ def scheduled(make_post):
         slug="future-news",
         published_at=timezone.now() + timezone.timedelta(days=3),
     )
+
+
+@pytest.fixture
+def cover_image():
+    """A small PNG upload, as an editor's browser sends it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "navy").save(buffer, "PNG")
+    return SimpleUploadedFile("bridge.png", buffer.getvalue(), content_type="image/png")

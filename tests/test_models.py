@@ -30,7 +30,9 @@ def test_slug_is_made_from_the_title(make_post, title, slug):
 
 
 @pytest.mark.parametrize(
-    "title", ["", "!!!", "🎉🎉", "   ", "\x00"], ids=["empty", "punctuation", "emoji", "blank", "nul"]
+    "title",
+    ["", "!!!", "🎉🎉", "   ", "\x00"],
+    ids=["empty", "punctuation", "emoji", "blank", "nul"],
 )
 def test_title_without_letters_still_gets_a_slug(make_post, title):
     assert make_post(title=title).slug == "post"

@@ -1,15 +1,12 @@
 """The public site, page by page, as a reader's browser sees it."""
 
 import datetime
-import io
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from blog.models import Category, Post
 
@@ -21,12 +18,6 @@ def page(client, url, **params):
     response = client.get(url, params)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     return response.content.decode()
-
-
-def png(width=4, height=3) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), "navy").save(buffer, "PNG")
-    return SimpleUploadedFile("bridge.png", buffer.getvalue(), content_type="image/png")
 
 
 @pytest.fixture
@@ -133,14 +124,14 @@ def test_post_published_after_the_site_started_is_readable(client, make_post):
 
 
 @pytest.fixture
-def full_post(make_post):
+def full_post(make_post, cover_image):
     return make_post(
         title="Harbour bridge reopens",
         excerpt="Traffic flows again after two years of repairs.",
         body="Engineers replaced every cable of the span.",
         category=Category.objects.create(name="Transport", slug="transport"),
         tags=["Infrastructure"],
-        cover_image=png(),
+        cover_image=cover_image,
         cover_image_alt="The bridge at dusk",
     )
 
@@ -287,7 +278,9 @@ def test_tag_of_hidden_posts_only_is_404(client, hidden_post):
 
 def test_hidden_post_is_not_on_a_shared_tag_page(client, visible_post, hidden_post):
     visible_post.tags.add("Embargoed")
-    assert "Embargoed zeppelin story" not in page(client, visible_post.tags.get().get_absolute_url())
+    assert "Embargoed zeppelin story" not in page(
+        client, visible_post.tags.get().get_absolute_url()
+    )
 
 
 def test_hidden_post_is_not_on_its_authors_page(client, visible_post, hidden_post):
@@ -369,7 +362,7 @@ def eleven_posts(make_post):
     ]
 
 
-@pytest.mark.parametrize("number", ["0", "-1", "abc", "999", "3", ""])
+@pytest.mark.parametrize("number", ["0", "-1", "abc", "999", "3"])
 def test_page_out_of_range_is_404(client, eleven_posts, number):
     assert client.get("/", {"page": number}).status_code == 404
 
@@ -443,7 +436,7 @@ def staff_user(username, *, can_change):
 
 def test_preview_sends_anonymous_visitors_to_log_in(client, draft):
     response = client.get(reverse("blog:post_preview", args=[draft.pk]))
-    assert response.url == f"/admin/login/?next=/preview/{draft.pk}/"
+    assert response.url == f"{reverse('admin:login')}?next=/preview/{draft.pk}/"
 
 
 def test_editor_previews_a_draft(client, draft):

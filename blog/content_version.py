@@ -1,0 +1,53 @@
+"""One version number for everything the public sees.
+
+Cached pages and fragments put the version in their keys. Every write that can
+change a public page bumps it once its transaction commits, so nothing is ever
+served stale and no one has to know which keys a change affects. The next
+scheduled publication time is kept beside the version: the first request after
+it bumps the version, so scheduled posts appear on time on cached pages too.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+STATE_KEY = "blog:content-state"
+
+
+def current() -> str:
+    """The version in force, bumping it first if a scheduled post has come due."""
+    state = cache.get(STATE_KEY)
+    if state is None or (state["next_publication"] and timezone.now() >= state["next_publication"]):
+        state = _bump()
+    return state["version"]
+
+
+def bump_on_commit() -> None:
+    transaction.on_commit(_bump)
+
+
+def _bump() -> dict:
+    from blog.models import Post
+
+    state = {
+        "version": str(time.time_ns()),
+        "next_publication": Post.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first(),
+    }
+    cache.set(STATE_KEY, state, timeout=None)
+    return state
+
+
+# Saves that change nothing a reader sees: a login, a view counted.
+UNSEEN_FIELDS = frozenset({"last_login", "view_count"})
+
+
+def on_content_change(sender, raw=False, update_fields=None, **kwargs) -> None:
+    """Signal receiver for saves, deletes and tag changes of anything the public sees."""
+    if raw or (update_fields and UNSEEN_FIELDS.issuperset(update_fields)):
+        return
+    bump_on_commit()

@@ -1,0 +1,138 @@
+"""Anonymous pages come from the cache, and every editorial change shows on the next request."""
+
+from unittest import mock
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Post
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a write as if its transaction committed, so on-commit hooks fire."""
+
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def post(make_post, category, commit):
+    return commit(
+        make_post, title="Cached story", slug="cached-story", category=category, tags=["Rivers"]
+    )
+
+
+def page(url):
+    return Client(headers={"User-Agent": BROWSER}).get(url)
+
+
+PUBLIC_PAGES = {
+    "home": lambda post: reverse("blog:post_list"),
+    "post": lambda post: post.get_absolute_url(),
+    "category": lambda post: post.category.get_absolute_url(),
+    "tag": lambda post: reverse("blog:tag_detail", args=["rivers"]),
+    "author": lambda post: reverse("blog:author_detail", args=[post.author.username]),
+    "month": lambda post: reverse(
+        "blog:archive_month", args=[post.published_at.year, f"{post.published_at.month:02}"]
+    ),
+}
+
+
+def test_a_second_anonymous_request_is_served_from_the_cache(post):
+    page("/")
+    assert page("/")["X-Page-Cache"] == "hit"
+
+
+def test_logged_in_editors_always_get_fresh_pages(post, editor):
+    client = Client()
+    client.force_login(editor)
+    client.get("/")
+    Post.objects.filter(pk=post.pk).update(title="Not yet committed")  # no version bump
+    assert "Not yet committed" in client.get("/").text
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_a_saved_title_shows_at_once_on_every_page(post, commit, name):
+    url = PUBLIC_PAGES[name](post)
+    page(url)
+    post.title = "Renamed story"
+    commit(post.save)
+    assert "Renamed story" in page(url).text
+
+
+def test_a_queryset_update_shows_at_once(post, commit):
+    page("/")
+    commit(Post.objects.filter(pk=post.pk).update, title="Updated in bulk")
+    assert "Updated in bulk" in page("/").text
+
+
+def test_unpublishing_removes_the_post_at_once(post, commit):
+    page(post.get_absolute_url())
+    commit(Post.objects.filter(pk=post.pk).update, status=Post.Status.DRAFT)
+    assert page(post.get_absolute_url()).status_code == 404
+
+
+def test_a_deleted_post_is_gone_at_once(post, commit):
+    page("/")
+    commit(post.delete)
+    assert "Cached story" not in page("/").text
+
+
+def test_a_new_tag_shows_at_once(post, commit):
+    page(post.get_absolute_url())
+    commit(post.tags.add, "Bridges")
+    assert "Bridges" in page(post.get_absolute_url()).text
+
+
+def test_a_renamed_category_shows_at_once(post, commit):
+    page("/")
+    post.category.name = "Local news"
+    commit(post.category.save)
+    assert "Local news" in page("/").text
+
+
+def test_counting_a_view_keeps_the_cached_page(post):
+    page(post.get_absolute_url())
+    assert page(post.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_cache_hit_still_counts_the_view(post):
+    page(post.get_absolute_url())
+    page(post.get_absolute_url())
+    post.refresh_from_db()
+    assert post.view_count == 2
+
+
+def test_a_scheduled_post_appears_at_its_time_on_cached_pages(make_post, post, commit):
+    due = timezone.now() + timezone.timedelta(minutes=5)
+    commit(make_post, title="Scheduled story", slug="scheduled-story", published_at=due)
+    page("/")
+    later = due + timezone.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert "Scheduled story" in page("/").text
+
+
+def test_browsers_are_told_to_revalidate(post):
+    assert "max-age=0" in page("/")["Cache-Control"]
+
+
+def test_an_unchanged_page_answers_304(post):
+    etag = page("/")["ETag"]
+    client = Client(headers={"User-Agent": BROWSER, "If-None-Match": etag})
+    assert client.get("/").status_code == 304

@@ -1,0 +1,76 @@
+"""List pages run the same number of SQL queries for one post as for a full page."""
+
+import datetime
+
+import pytest
+
+MARCH_2024 = datetime.datetime(2024, 3, 1, 12, 0, tzinfo=datetime.UTC)
+
+# Queries every public page runs: the categories in the navigation, with published counts.
+NAV = 1
+
+# Each list page with the queries it is allowed, besides the navigation.
+PAGES = {
+    # count for the paginator, posts with category and author joined, tags of those posts
+    "home": ("/", 3),
+    # the category, count, posts, tags
+    "category": ("/category/news/", 4),
+    # the tag, "has it any published post?", count, posts, tags
+    "tag": ("/tag/harbour/", 5),
+    # the author, "has they any published post?", count, posts, tags
+    "author": ("/author/ada/", 5),
+    # "any post this month?", days with posts, next month, previous month, count, posts, tags
+    "archive month": ("/archive/2024/3/", 7),
+    # count, posts, tags
+    "search": ("/search/?q=harbour", 3),
+}
+
+
+@pytest.fixture
+def posts(make_post, category):
+    """`posts(n)`: n published posts of March 2024, each with a category and three tags."""
+
+    def make(n):
+        return [
+            make_post(
+                title=f"Harbour report {i}",
+                category=category,
+                published_at=MARCH_2024 + datetime.timedelta(days=i),
+                tags=["Harbour", f"Ship {i}", f"Crew {i}"],
+            )
+            for i in range(n)
+        ]
+
+    return make
+
+
+@pytest.mark.parametrize("number_of_posts", [1, 12])
+@pytest.mark.parametrize("name", PAGES)
+def test_list_page_runs_constant_queries(
+    client, posts, django_assert_num_queries, name, number_of_posts
+):
+    url, queries = PAGES[name]
+    posts(number_of_posts)
+    with django_assert_num_queries(NAV + queries):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("number_of_posts", [1, 12])
+def test_archive_index_runs_constant_queries(
+    client, posts, django_assert_num_queries, number_of_posts
+):
+    posts(number_of_posts)
+    # months with their post counts
+    with django_assert_num_queries(NAV + 1):
+        client.get("/archive/")
+
+
+@pytest.mark.parametrize("number_of_tags", [1, 12])
+def test_post_page_runs_constant_queries(
+    client, make_post, category, django_assert_num_queries, number_of_tags
+):
+    post = make_post(category=category, tags=[f"Tag {n}" for n in range(number_of_tags)])
+    # the post with category and author joined, its tags
+    with django_assert_num_queries(NAV + 2):
+        client.get(post.get_absolute_url())
