@@ -9,6 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify as heading_slug
 from mdit_py_plugins.footnote import footnote_plugin
 
 ALLOWED_TAGS = {
@@ -40,6 +41,15 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
+# Ids the page templates use; a body heading must not take one of them.
+PAGE_IDS = frozenset({"main", "site-search-q", "search-q", "notfound-q"})
+
+
+def _heading_id(title: str) -> str:
+    slug = heading_slug(title) or "section"
+    return f"{slug}-section" if slug in PAGE_IDS else slug
+
+
 def _demote_h1(state):
     # The post title is the page's only h1; "# Heading" in a body becomes an h2.
     for token in state.tokens:
@@ -51,7 +61,7 @@ _parser = (
     MarkdownIt("commonmark", {"linkify": False, "typographer": False})
     .enable(["table", "strikethrough"])
     .use(footnote_plugin)
-    .use(anchors_plugin, min_level=1, max_level=6)
+    .use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
 )
 _parser.core.ruler.push("demote_h1", _demote_h1)
 

@@ -98,6 +98,9 @@ class Tag(TagBase):
         ordering = ["name"]
 
     def clean(self):
+        if "," in self.name:
+            # Tags are typed as a comma-separated list: a comma would split this one.
+            raise ValidationError({"name": "A tag name cannot contain a comma."})
         clash = Tag.objects.filter(folded_name=fold(self.name)).exclude(pk=self.pk)
         if self.name and clash.exists():
             raise ValidationError({"name": "A tag with this name already exists."})
@@ -244,6 +247,10 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Imports can carry NUL bytes, which PostgreSQL refuses in text.
+        self.title, self.excerpt, self.body = (
+            text.replace("\x00", "") for text in (self.title, self.excerpt, self.body)
+        )
         if not self.slug:
             self.slug = unique_slug(Post, self.title, self.pk)
         self.fill_publication_date()

@@ -182,6 +182,47 @@ def test_view_count_is_not_a_form_field(editor_client, draft):
     assert "view_count" not in form.fields
 
 
+def test_derived_excerpt_follows_a_body_edited_in_the_admin(editor_client, post_form):
+    editor_client.post(add_url(), post_form(body="First version."))
+    post = Post.objects.get()
+    form = post_form(body="Second version.", excerpt=post.excerpt)
+    editor_client.post(change_url(post), form)
+    post.refresh_from_db()
+    assert post.excerpt == "Second version."
+
+
+def test_editors_excerpt_is_kept_when_the_body_is_edited_in_the_admin(editor_client, post_form):
+    editor_client.post(add_url(), post_form(body="First version.", excerpt="Hand-written lede."))
+    post = Post.objects.get()
+    editor_client.post(change_url(post), post_form(body="Second version.", excerpt=post.excerpt))
+    post.refresh_from_db()
+    assert post.excerpt == "Hand-written lede."
+
+
+@pytest.mark.parametrize(
+    ("fixture", "address"),
+    [("draft", "/preview/{pk}/"), ("scheduled", "/preview/{pk}/"), ("published", "/posts/{slug}/")],
+)
+def test_view_on_site_leads_to_the_page_or_its_preview(
+    request, editor_client, make_post, fixture, address
+):
+    post = (
+        make_post(title="Out now") if fixture == "published" else request.getfixturevalue(fixture)
+    )
+    html = editor_client.get(change_url(post)).content.decode()
+    assert f'href="{address.format(pk=post.pk, slug=post.slug)}"' in html
+
+
+def test_tag_admin_refuses_a_name_differing_only_in_case(editor_client, make_post):
+    make_post(tags=["AI Security"])
+    response = editor_client.post(
+        admin_url("blog_tag_add"), {"name": "ai security", "slug": "ai-security-again"}
+    )
+    assert response.context["adminform"].form.errors["name"] == [
+        "A tag with this name already exists."
+    ]
+
+
 # Actions ---------------------------------------------------------------------------------------
 
 

@@ -2,12 +2,13 @@
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
 from blog.models import Post, Tag
-from blog.tagging import parse_tags
+from blog.tagging import join_tags, parse_tags
 
 ONE_THOUSAND_WORDS = " ".join(["word"] * 1000)
 
@@ -175,6 +176,22 @@ def test_published_lists_only_posts_that_are_out(make_post, draft, scheduled):
 )
 def test_tags_are_separated_by_commas_only(text, names):
     assert parse_tags(text) == names
+
+
+@pytest.mark.parametrize(
+    "names",
+    [["AI Security", "Python"], ["Über"]],
+    ids=["multi-word", "non-ascii"],
+)
+def test_tag_names_survive_the_round_trip_through_the_form_string(names):
+    # The admin shows a post's tags with join_tags and reads them back with parse_tags.
+    assert parse_tags(join_tags(Tag(name=name) for name in names)) == names
+
+
+def test_a_tag_name_with_a_comma_is_refused(db):
+    # It would come back from the post form's comma-separated string as two tags.
+    with pytest.raises(ValidationError):
+        Tag(name="Law, Order").full_clean()
 
 
 def test_tag_typed_again_in_another_case_is_the_same_tag(make_post):

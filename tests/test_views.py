@@ -172,6 +172,12 @@ def test_view_count_is_pluralised(client, published_post, views, shown):
     assert shown in page(client, published_post.get_absolute_url())
 
 
+def test_body_heading_does_not_repeat_the_main_landmarks_id(client, make_post):
+    # The skip link targets id="main"; a heading "Main" must not take that id too.
+    post = make_post(body="## Main\n\nThe main points.")
+    assert page(client, post.get_absolute_url()).count('id="main"') == 1
+
+
 def test_reading_time_is_shown(client, make_post):
     post = make_post(body=" ".join(["word"] * 1000))
     assert "5 min read" in page(client, post.get_absolute_url())
@@ -236,7 +242,7 @@ def test_post_tagged_with_symbols_still_shows(client, make_post, name):
 
 
 @pytest.fixture
-def visible_post(make_post, author, this_month):
+def visible_post(make_post, this_month):
     start, _ = this_month
     return make_post(title="Visible story", published_at=start)
 

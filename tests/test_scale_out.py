@@ -1,0 +1,120 @@
+"""Two app servers sharing one PostgreSQL database and one Redis, as in a scaled-out deployment."""
+
+import http.cookiejar
+import re
+import socket
+import urllib.parse
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.conf import settings
+
+from tests.live_site import fresh_database, gunicorn, manage, prepare, site_environment
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+REDIS = ("127.0.0.1", 6379)
+CREATE_EDITOR = """
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_superuser("chief", password="scale-out-password-1")
+"""
+
+
+def redis_answers() -> bool:
+    try:
+        socket.create_connection(REDIS, timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+pytestmark = [
+    pytest.mark.concurrency,
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="scale-out runs on the PostgreSQL pass of the suite",
+    ),
+    pytest.mark.skipif(not redis_answers(), reason="Redis is not answering on 127.0.0.1:6379"),
+]
+
+
+class Browser:
+    """A reader or editor with cookies, talking to one server."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path):
+        request = urllib.request.Request(self.base_url + path, headers={"User-Agent": BROWSER})
+        with self.opener.open(request, timeout=60) as response:
+            return response.read().decode()
+
+    def submit(self, path, fields):
+        """Send the form at `path` as a browser would: its CSRF token and preselected options."""
+        form = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+        selects = re.findall(r'<select name="(\w+)"(.*?)</select>', form, re.DOTALL)
+        selected = {
+            name: match[1]
+            for name, options in selects
+            if (match := re.search(r'<option value="([^"]+)" selected>', options))
+        }
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **selected, **fields}).encode()
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=data,
+            headers={"User-Agent": BROWSER, "Referer": self.base_url + path},
+        )
+        with self.opener.open(request, timeout=60) as response:
+            return response.read().decode()
+
+
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("scale-out")
+    with fresh_database(tmp_path) as database_url:
+        env = site_environment(
+            database_url,
+            tmp_path,
+            REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/0",
+            CACHE_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
+        )
+        prepare(env)
+        manage(env, "shell", "--verbosity", "0", "--command", CREATE_EDITOR)
+        with gunicorn(env, workers=2) as server_a, gunicorn(env, workers=2) as server_b:
+            yield server_a, server_b, env
+
+
+def test_a_post_published_on_one_server_shows_on_the_other_at_once(two_servers):
+    server_a, server_b, _ = two_servers
+    reader = Browser(server_b)
+    reader.get("/")  # B caches its home page
+    editor = Browser(server_a)
+    editor.submit("/admin/login/", {"username": "chief", "password": "scale-out-password-1"})
+    editor.submit(
+        "/admin/blog/post/add/",
+        {"title": "Fresh from server A", "body": "Hello.", "status": "published", "tags": ""},
+    )
+    assert "Fresh from server A" in reader.get("/")
+
+
+def test_views_on_both_servers_add_up_exactly(two_servers):
+    server_a, server_b, env = two_servers
+    manage(env, "shell", "--verbosity", "0", "--command", CREATE_POST)
+    urls = [f"{server}/posts/shared/" for server in (server_a, server_b)] * 100
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda url: Browser("").get(url), urls))
+    assert int(manage(env, "shell", "--verbosity", "0", "--command", READ_COUNT)) == len(urls)
+
+
+CREATE_POST = """
+from django.contrib.auth import get_user_model
+from blog.models import Post
+Post.objects.create(title="Shared", slug="shared", body="Read me.",
+                    author=get_user_model().objects.get(username="chief"), status="published")
+"""
+READ_COUNT = "from blog.models import Post; print(Post.objects.get(slug='shared').view_count)"
