@@ -25,6 +25,12 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py --bind $(HOST):$(PORT)
 
+# Production mode: no demo content, no local account; settings from the environment.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py
+
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

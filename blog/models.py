@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import TruncMonth
@@ -216,7 +217,13 @@ class Post(models.Model):
         help_text="Filled in when you publish. A future time schedules the post: "
         "it appears by itself at that time.",
     )
-    cover_image = models.ImageField(upload_to="covers/%Y/%m/", blank=True)
+    cover_image = models.ImageField(
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        # Only raster formats: SVG and HTML could carry scripts when served back.
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"])],
+        help_text="A JPEG, PNG, WebP or GIF image.",
+    )
     cover_image_alt = models.CharField(
         "cover image description",
         max_length=250,

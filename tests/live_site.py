@@ -64,6 +64,17 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """manage.py with the suite's environment plus `env`, minus the optional services."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env={**{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "S3_BUCKET")}, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
 def prepare(env: dict[str, str]) -> None:
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")

@@ -1,0 +1,126 @@
+"""Security promises: headers everywhere, cookies, CSP, login lockout, redirects, uploads."""
+
+import os
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.forms import modelform_factory
+from django.urls import reverse
+
+from blog.models import Post
+from tests.live_site import run_manage
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-production-secret-" + "k" * 50,
+    "DJANGO_ALLOWED_HOSTS": "blog.example.com",
+    "DJANGO_BEHIND_PROXY": "1",
+    "DJANGO_SECURE_SSL_REDIRECT": "1",
+    "DJANGO_SECURE_COOKIES": "1",
+    "DJANGO_HSTS_SECONDS": "31536000",
+    "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1",
+    "DJANGO_HSTS_PRELOAD": "1",
+}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_admin_address_is_configurable():
+    code = "from django.urls import reverse; print(reverse('admin:index'))"
+    result = run_manage("shell", "--verbosity", "0", "--command", code, DJANGO_ADMIN_URL="office")
+    assert result.stdout.strip() == "/office/"
+
+
+@pytest.mark.parametrize("url", ["/", "/no-such-page/", "/healthz", "/search/?q=x", "/archive/"])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=()"),
+        ("Content-Security-Policy", "default-src 'self'"),
+    ],
+)
+def test_security_headers_are_on_every_response(client, db, url, header, expected):
+    assert expected in client.get(url).get(header, "")
+
+
+def test_scripts_are_limited_to_the_site_without_inline_code(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+    script_src = next(part for part in policy.split(";") if "script-src" in part)
+    assert script_src.split() == ["script-src", "'self'"]
+
+
+@pytest.mark.parametrize("cookie", ["csrftoken", "sessionid"])
+def test_session_and_csrf_cookies_are_httponly_and_lax(client, editor, cookie):
+    client.get(reverse("admin:login"))
+    client.post(reverse("admin:login"), {"username": "editor", "password": "unused-1234"})
+    morsel = client.cookies[cookie]
+    assert (morsel["httponly"], morsel["samesite"]) == (True, "Lax")
+
+
+def test_https_redirect_spares_the_health_check(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert (client.get("/").status_code, client.get("/healthz").status_code) == (301, 200)
+
+
+def test_login_never_redirects_to_another_site(client, editor):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": "unused-1234", "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
+def failed_logins(client, times, **headers):
+    for _ in range(times):
+        client.post(
+            reverse("admin:login"), {"username": "editor", "password": "wrong"}, headers=headers
+        )
+
+
+def test_repeated_wrong_passwords_lock_the_login(client, editor, settings):
+    failed_logins(client, settings.AXES_FAILURE_LIMIT)
+    response = client.post(
+        reverse("admin:login"), {"username": "editor", "password": "unused-1234"}
+    )
+    assert response.status_code == 429
+
+
+def test_one_proxy_address_does_not_lock_out_every_reader(client, editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    failed_logins(client, settings.AXES_FAILURE_LIMIT, **{"X-Forwarded-For": "203.0.113.9"})
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": "unused-1234"},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
+    assert response.status_code == 302
+
+
+def test_axes_reset_lifts_a_lockout(client, editor, settings):
+    failed_logins(client, settings.AXES_FAILURE_LIMIT)
+    call_command("axes_reset", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    response = client.post(
+        reverse("admin:login"), {"username": "editor", "password": "unused-1234"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("cover.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("cover.html", b"<html><script>alert(1)</script></html>"),
+        ("cover.png", b"<html><script>alert(1)</script></html>"),
+    ],
+)
+def test_uploads_that_are_not_raster_images_are_refused(name, content):
+    CoverForm = modelform_factory(Post, fields=["cover_image"])  # the admin's field and checks
+    form = CoverForm(files={"cover_image": SimpleUploadedFile(name, content)})
+    assert "cover_image" in form.errors
