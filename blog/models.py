@@ -261,11 +261,7 @@ class Post(models.Model):
         if not self.slug:
             self.slug = unique_slug(Post, self.title, self.pk)
         self.fill_publication_date()
-        derived_before = excerpt_from_html(self.body_html)
-        self.body_html = render_markdown(self.body)
-        if not self.excerpt.strip() or self.excerpt == derived_before:
-            self.excerpt = excerpt_from_html(self.body_html)
-        self.reading_time = reading_time(self.body_html)
+        self.render()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -278,6 +274,14 @@ class Post(models.Model):
             raise ValidationError(
                 {"cover_image_alt": "Describe the cover image for readers who cannot see it."}
             )
+
+    def render(self):
+        """Derive body_html, the excerpt (unless an editor wrote one) and reading_time from the body."""
+        derived_before = excerpt_from_html(self.body_html)
+        self.body_html = render_markdown(self.body)
+        if not self.excerpt.strip() or self.excerpt == derived_before:
+            self.excerpt = excerpt_from_html(self.body_html)
+        self.reading_time = reading_time(self.body_html)
 
     def fill_publication_date(self):
         """A post published without a date goes out now."""

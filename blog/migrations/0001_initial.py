@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,85 +16,211 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=120, unique=True)),
-                ('description', models.TextField(blank=True, help_text='One or two sentences shown at the top of the category page.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(allow_unicode=True, max_length=120, unique=True)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="One or two sentences shown at the top of the category page.",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
-                ('folded_name', models.CharField(editable=False, max_length=300, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True, max_length=100, unique=True, verbose_name="slug"
+                    ),
+                ),
+                ("folded_name", models.CharField(editable=False, max_length=300, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(allow_unicode=True, blank=True, help_text="The post's address. Leave empty to make it from the title.", max_length=200, unique=True)),
-                ('excerpt', models.TextField(blank=True, help_text='The lede shown under the title and in lists. Leave empty to use the opening words of the body.')),
-                ('body', models.TextField(help_text='Markdown: ## headings, **bold**, lists, [links](https://…), tables, footnotes.')),
-                ('body_html', models.TextField(default='', editable=False)),
-                ('reading_time', models.PositiveSmallIntegerField(default=1, editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-                ('published_at', models.DateTimeField(blank=True, help_text='Filled in when you publish. A future time schedules the post: it appears by itself at that time.', null=True)),
-                ('cover_image', models.ImageField(blank=True, help_text='A JPEG, PNG, WebP or GIF image.', upload_to='covers/%Y/%m/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp', 'gif'])])),
-                ('cover_image_alt', models.CharField(blank=True, help_text='What the cover image shows, for readers who cannot see it.', max_length=250, verbose_name='cover image description')),
-                ('view_count', models.PositiveBigIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to=settings.AUTH_USER_MODEL)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='posts', to='blog.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        blank=True,
+                        help_text="The post's address. Leave empty to make it from the title.",
+                        max_length=200,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "excerpt",
+                    models.TextField(
+                        blank=True,
+                        help_text="The lede shown under the title and in lists. Leave empty to use the opening words of the body.",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown: ## headings, **bold**, lists, [links](https://…), tables, footnotes."
+                    ),
+                ),
+                ("body_html", models.TextField(default="", editable=False)),
+                ("reading_time", models.PositiveSmallIntegerField(default=1, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Filled in when you publish. A future time schedules the post: it appears by itself at that time.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "cover_image",
+                    models.ImageField(
+                        blank=True,
+                        help_text="A JPEG, PNG, WebP or GIF image.",
+                        upload_to="covers/%Y/%m/",
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["jpg", "jpeg", "png", "webp", "gif"]
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "cover_image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the cover image shows, for readers who cannot see it.",
+                        max_length=250,
+                        verbose_name="cover image description",
+                    ),
+                ),
+                ("view_count", models.PositiveBigIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="posts",
+                        to="blog.category",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
+                "ordering": ["-published_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='TaggedPost',
+            name="TaggedPost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='blog.post')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_posts', to='blog.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="blog.post"),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_posts",
+                        to="blog.tag",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='post',
-            name='tags',
-            field=taggit.managers.TaggableManager(blank=True, help_text='Separate tags with commas: AI Security, Python.', through='blog.TaggedPost', to='blog.Tag', verbose_name='Tags'),
+            model_name="post",
+            name="tags",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="Separate tags with commas: AI Security, Python.",
+                through="blog.TaggedPost",
+                to="blog.Tag",
+                verbose_name="Tags",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taggedpost',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='unique_post_tag'),
+            model_name="taggedpost",
+            constraint=models.UniqueConstraint(
+                fields=("content_object", "tag"), name="unique_post_tag"
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['status', '-published_at'], name='post_status_published'),
+            model_name="post",
+            index=models.Index(fields=["status", "-published_at"], name="post_status_published"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['category', 'status', '-published_at'], name='post_category'),
+            model_name="post",
+            index=models.Index(
+                fields=["category", "status", "-published_at"], name="post_category"
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['author', 'status', '-published_at'], name='post_author'),
+            model_name="post",
+            index=models.Index(fields=["author", "status", "-published_at"], name="post_author"),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('published_at__isnull', False), _connector='OR'), name='published_post_has_date'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="published_post_has_date",
+            ),
         ),
     ]
