@@ -276,7 +276,7 @@ class Post(models.Model):
             )
 
     def render(self):
-        """Derive body_html, the excerpt (unless an editor wrote one) and reading_time from the body."""
+        """Derive body_html, reading_time and (unless an editor wrote one) the excerpt."""
         derived_before = excerpt_from_html(self.body_html)
         self.body_html = render_markdown(self.body)
         if not self.excerpt.strip() or self.excerpt == derived_before:
