@@ -1,8 +1,10 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag as TaggitTag
 
@@ -63,8 +65,25 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PostAdminForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = "__all__"
+
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"]
+        limit = Tag._meta.get_field("name").max_length
+        too_long = [name for name in tags if len(name) > limit]
+        if too_long:
+            raise forms.ValidationError(
+                f"A tag can be at most {limit} characters long: “{too_long[0][:40]}…” is longer."
+            )
+        return tags
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
+    form = PostAdminForm
     list_display = ["title", "state", "category", "author", "published_at", "view_count"]
     list_filter = [StatusFilter, "category", "author", "tags"]
     list_select_related = ["category", "author"]
@@ -107,14 +126,14 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected posts now", permissions=["change"])
     def publish(self, request, queryset):
-        drafts = queryset.filter(status=Post.Status.DRAFT)
+        # Drafts and scheduled posts alike go out at this moment.
+        waiting = queryset.exclude(pk__in=queryset.published().values("pk"))
         with transaction.atomic():
-            for post in drafts:
+            for post in waiting:
                 post.status = Post.Status.PUBLISHED
-                post.published_at = None
+                post.published_at = timezone.now()
                 post.save()
-        count = len(drafts)
-        self.message_user(request, f"Published {count} post(s).", messages.SUCCESS)
+        self.message_user(request, f"Published {len(waiting)} post(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected posts", permissions=["change"])
     def unpublish(self, request, queryset):

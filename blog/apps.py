@@ -16,3 +16,19 @@ class BlogConfig(AppConfig):
             post_save.connect(on_content_change, sender=model, dispatch_uid=f"bump-save-{model}")
             post_delete.connect(on_content_change, sender=model, dispatch_uid=f"bump-del-{model}")
         m2m_changed.connect(on_content_change, sender=TaggedPost, dispatch_uid="bump-tags")
+        self.connect_search_index(Category, Post, Tag, TaggedPost)
+
+    @staticmethod
+    def connect_search_index(Category, Post, Tag, TaggedPost):
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+        from blog.search import sync
+
+        post_save.connect(sync.post_saved, sender=Post, dispatch_uid="index-post")
+        post_delete.connect(sync.post_deleted, sender=Post, dispatch_uid="unindex-post")
+        m2m_changed.connect(sync.tags_changed, sender=TaggedPost, dispatch_uid="index-tags")
+        post_delete.connect(sync.tagging_deleted, sender=TaggedPost, dispatch_uid="index-untag")
+        post_save.connect(sync.taxonomy_saved, sender=Category, dispatch_uid="index-category")
+        post_save.connect(sync.taxonomy_saved, sender=Tag, dispatch_uid="index-tag")
+        pre_delete.connect(sync.category_deleting, sender=Category, dispatch_uid="index-cat-del")
+        post_delete.connect(sync.category_deleted, sender=Category, dispatch_uid="index-cat-gone")

@@ -66,6 +66,26 @@ _parser = (
 _parser.core.ruler.push("demote_h1", _demote_h1)
 
 
+# Ids and classes the renderer itself writes; raw HTML in a body may not borrow the page's own.
+GENERATED_ID = re.compile(r"^(fn\d+|fnref\d+(:\d+)?)$")
+HEADING = re.compile(r"^h[2-6]$")
+GENERATED_CLASSES = {
+    "footnote-ref", "footnote-backref", "footnote-item", "footnotes", "footnotes-list",
+    "footnotes-sep",
+}  # fmt: skip
+LANGUAGE_CLASS = re.compile(r"^language-[\w+-]+$")
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        allowed = HEADING.match(tag) and value not in PAGE_IDS or GENERATED_ID.match(value)
+        return value if allowed else None
+    if attribute == "class":
+        allowed = value in GENERATED_CLASSES or (tag == "code" and LANGUAGE_CLASS.match(value))
+        return value if allowed else None
+    return value
+
+
 def render_markdown(source: str) -> str:
     """Render Markdown and sanitise the result: no script, no handlers, no javascript: URLs."""
     html = _parser.render(source.replace("\x00", ""))
@@ -73,23 +93,36 @@ def render_markdown(source: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
         filter_style_properties={"text-align"},
     )
 
 
+FOOTNOTES = re.compile(
+    r'<sup class="footnote-ref">.*?</sup>|<section class="footnotes">.*?</section>', re.DOTALL
+)
+
+
 def plain_text(html: str) -> str:
     return " ".join(unescape(strip_tags(html)).split())
 
 
-def excerpt_from_html(html: str, words: int = 40) -> str:
-    return Truncator(plain_text(html)).words(words, truncate="…")
+def running_text(html: str) -> str:
+    """The text a reader reads through: without footnote marks and notes."""
+    return plain_text(FOOTNOTES.sub(" ", html))
+
+
+def excerpt_from_html(html: str, words: int = 40, characters: int = 240) -> str:
+    # Characters cap text without spaces between words (Chinese, Japanese).
+    truncator = Truncator(Truncator(running_text(html)).words(words, truncate="…"))
+    return truncator.chars(characters, truncate="…")
 
 
 def reading_time(html: str) -> int:
     """Whole minutes to read, rounded up and at least one; CJK text counts characters."""
-    text = plain_text(html)
+    text = running_text(html)
     cjk_characters = len(CJK.findall(text))
     words = len(WORD.findall(CJK.sub(" ", text)))
     minutes = words / WORDS_PER_MINUTE + cjk_characters / CJK_CHARACTERS_PER_MINUTE

@@ -6,6 +6,7 @@ from django.core import signing
 from django.db.models import F
 from django.http import HttpResponseBadRequest
 from django.urls import Resolver404, resolve
+from django.utils.encoding import escape_uri_path
 
 from blog.models import Post
 
@@ -67,7 +68,8 @@ class ViewCountMiddleware:
                 post_key,
                 salt=VIEWED_SALT,
                 max_age=settings.VIEW_COUNT_COOKIE_MAX_AGE,
-                path=request.path,
+                # Headers are Latin-1: a non-ASCII path must be sent percent-encoded.
+                path=escape_uri_path(request.path),
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
                 samesite="Lax",

@@ -1,7 +1,11 @@
+import uuid
+from pathlib import Path
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -12,7 +16,7 @@ from taggit.models import ItemBase, TagBase
 
 from blog import content_version
 from blog.markdown import excerpt_from_html, reading_time, render_markdown
-from blog.tagging import fold
+from blog.tagging import fold, tidy
 
 
 class ContentQuerySet(models.QuerySet):
@@ -36,6 +40,45 @@ class ContentQuerySet(models.QuerySet):
         if not self.unseen_fields.issuperset(fields):
             content_version.bump_on_commit()
         return rows
+
+
+def _search():
+    # blog.search needs the models; imported when first used to avoid a cycle.
+    from blog import search
+
+    return search
+
+
+class IndexedQuerySet(ContentQuerySet):
+    """Also keeps the search index in step with bulk writes to posts."""
+
+    def update(self, **kwargs):
+        if self.unseen_fields.issuperset(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            post_ids = list(self.values_list("pk", flat=True))
+            rows = super().update(**kwargs)
+            _search().index_posts(post_ids)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            _search().index_posts([post.pk for post in created if post.pk])
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            rows = super().bulk_update(objs, fields, *args, **kwargs)
+            if not self.unseen_fields.issuperset(fields):
+                _search().index_posts([post.pk for post in objs])
+        return rows
+
+
+def cover_image_path(post, filename: str) -> str:
+    """A random name: a draft's cover must not be found by guessing its original file name."""
+    extension = Path(filename).suffix.lower()
+    return f"covers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
 def unique_slug(model, text: str, instance_pk=None, max_length: int = 200) -> str:
@@ -76,6 +119,9 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("blog:category_detail", args=[self.slug])
 
+    def posts_for_search(self):
+        return self.posts.all()
+
 
 class TagQuerySet(ContentQuerySet):
     def get_or_create_folded(self, name: str) -> "Tag":
@@ -86,6 +132,10 @@ class TagQuerySet(ContentQuerySet):
         """Annotate `post_count`, the number of published posts, in one query."""
         published = Q(tagged_posts__content_object__in=Post.objects.published())
         return self.annotate(post_count=models.Count("tagged_posts", filter=published))
+
+    def popular(self):
+        """Tags of published posts, most used first."""
+        return self.with_post_counts().filter(post_count__gt=0).order_by("-post_count", "name")
 
 
 class Tag(TagBase):
@@ -107,12 +157,15 @@ class Tag(TagBase):
             raise ValidationError({"name": "A tag with this name already exists."})
 
     def save(self, *args, **kwargs):
-        self.name = " ".join(self.name.replace("\x00", "").split())
+        self.name = tidy(self.name)
         self.folded_name = fold(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blog:tag_detail", args=[self.slug])
+
+    def posts_for_search(self):
+        return Post.objects.filter(tags=self)
 
     def slugify(self, tag, i=None):
         # A name made only of symbols or emoji has no slug of its own.
@@ -147,7 +200,7 @@ class PostTagManager(_TaggableManager):
         ]
 
 
-class PostQuerySet(ContentQuerySet):
+class PostQuerySet(IndexedQuerySet):
     # Counted views show on cached pages after at most the page cache's timeout.
     unseen_fields = frozenset({"view_count"})
 
@@ -218,12 +271,17 @@ class Post(models.Model):
         "it appears by itself at that time.",
     )
     cover_image = models.ImageField(
-        upload_to="covers/%Y/%m/",
+        upload_to=cover_image_path,
         blank=True,
+        width_field="cover_image_width",
+        height_field="cover_image_height",
         # Only raster formats: SVG and HTML could carry scripts when served back.
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"])],
         help_text="A JPEG, PNG, WebP or GIF image.",
     )
+    # Stored at upload so that pages never open the file to size the image.
+    cover_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_image_alt = models.CharField(
         "cover image description",
         max_length=250,
@@ -299,3 +357,23 @@ class Post(models.Model):
     def can_be_previewed_by(self, user) -> bool:
         """Staff preview is decided here and nowhere else."""
         return user.is_active and user.is_staff and user.has_perm("blog.change_post")
+
+
+class PostSearch(models.Model):
+    """PostgreSQL's weighted search document of a post; the table exists only there.
+
+    SQLite keeps the same text in an FTS5 table instead (see blog/search/sqlite.py).
+    """
+
+    post = models.OneToOneField(
+        Post, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_document"
+    )
+    document = SearchVectorField()
+    body_text = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "blog_postsearch"
+
+    def __str__(self):
+        return f"Search document of post {self.post_id}"

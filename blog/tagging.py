@@ -1,10 +1,12 @@
 """Tags are separated by commas only, so "AI Security" stays one tag."""
 
+import unicodedata
+
 
 def parse_tags(text: str) -> list[str]:
     names = {}
-    for raw in (text or "").replace("\x00", "").split(","):
-        name = " ".join(raw.split()).strip('"').strip()
+    for raw in (text or "").split(","):
+        name = tidy(raw.strip().strip('"'))
         if name:
             names.setdefault(fold(name), name)
     return sorted(names.values(), key=str.casefold)
@@ -15,5 +17,13 @@ def join_tags(tags) -> str:
 
 
 def fold(name: str) -> str:
-    """The identity of a tag name: "AI  Security", "ai security" and "Über"/"über" fold alike."""
-    return " ".join(name.split()).casefold()
+    """The identity of a tag name: "AI  Security", "ai security", "Über"/"über" fold alike.
+
+    NFKC first, so "Über" typed with a combining diaeresis is the same tag too.
+    """
+    return tidy(name).casefold()
+
+
+def tidy(name: str) -> str:
+    """A tag name as stored: NFKC, single spaces, no NUL bytes."""
+    return " ".join(unicodedata.normalize("NFKC", name.replace("\x00", "")).split())

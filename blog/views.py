@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView, MonthArchiveView
 
+from blog import ratelimit, search
+from blog.client_ip import client_ip
 from blog.models import Category, Post, Tag
-from blog.search import clean_query, search_posts
 
 
 class PublishedPostsMixin:
@@ -35,6 +36,7 @@ class PostDetailView(DetailView):
 
 class CategoryDetailView(PublishedPostsMixin, ListView):
     template_name = "blog/category_detail.html"
+    allow_empty = False  # a category of drafts alone could give away what is coming
 
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
@@ -81,12 +83,39 @@ def archive_index(request):
 class SearchView(PublishedPostsMixin, ListView):
     template_name = "blog/search.html"
 
+    def get(self, request, *args, **kwargs):
+        allowed, retry_after = ratelimit.allow(
+            "search", client_ip(request), settings.SEARCH_RATE_LIMIT
+        )
+        if not allowed:
+            return render(
+                request,
+                "blog/search_limited.html",
+                status=429,
+                headers={"Retry-After": str(retry_after)},
+            )
+        self.text = search.clean(request.GET.get("q", ""))
+        self.query = search.parse(self.text)
+        self.category = self._filter(Category, "category")
+        self.tag = self._filter(Tag, "tag")
+        return super().get(request, *args, **kwargs)
+
+    def _filter(self, model, parameter):
+        slug = self.request.GET.get(parameter)
+        return get_object_or_404(model, slug=slug) if slug else None
+
     def get_queryset(self):
-        self.query = clean_query(self.request.GET.get("q", ""))
-        return search_posts(self.query).for_listing()
+        return search.search_posts(self.query, category=self.category, tag=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(
+            query=self.text, category=self.category, tag=self.tag, **kwargs
+        )
+        search.highlight(self.query, context["object_list"])
+        if not context["object_list"]:
+            context["popular_tags"] = Tag.objects.popular()[:20]
+            context["recent_posts"] = Post.objects.published().for_listing()[:5]
+        return context
 
 
 def post_preview(request, pk):

@@ -1,10 +1,13 @@
 """A real copy of the site served by gunicorn, for tests about concurrency and scale-out."""
 
+import http.cookiejar
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from contextlib import contextmanager
@@ -14,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 
 PROJECT = Path(__file__).resolve().parent.parent
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 BIN = Path(sys.executable).parent
 
 
@@ -130,3 +134,37 @@ def _wait_until_up(base_url: str, server: subprocess.Popen) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer within 30 seconds")
+
+
+class Browser:
+    """A reader or editor with cookies, talking to one server."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path):
+        request = urllib.request.Request(self.base_url + path, headers={"User-Agent": BROWSER})
+        with self.opener.open(request, timeout=60) as response:
+            return response.read().decode()
+
+    def submit(self, path, fields):
+        """Send the form at `path` as a browser would: its CSRF token and preselected options."""
+        form = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+        selects = re.findall(r'<select name="(\w+)"(.*?)</select>', form, re.DOTALL)
+        selected = {
+            name: match[1]
+            for name, options in selects
+            if (match := re.search(r'<option value="([^"]+)" selected>', options))
+        }
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **selected, **fields}).encode()
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=data,
+            headers={"User-Agent": BROWSER, "Referer": self.base_url + path},
+        )
+        with self.opener.open(request, timeout=60) as response:
+            return response.read().decode()

@@ -298,3 +298,26 @@ def test_post_list_filters_by_status(editor_client, make_post, draft, scheduled,
 def test_post_list_shows_scheduled_posts_as_scheduled(editor_client, scheduled):
     html = editor_client.get(changelist_url()).content.decode()
     assert '<td class="field-state">Scheduled</td>' in html
+
+
+def test_publish_action_brings_a_scheduled_post_forward(editor_client, scheduled):
+    run_action(editor_client, "publish", [scheduled])
+    scheduled.refresh_from_db()
+    assert scheduled.is_published
+
+
+def test_a_tag_too_long_for_its_column_is_a_form_error(editor_client, post_form):
+    response = editor_client.post(add_url(), post_form(tags="x" * 150))
+    assert "tags" in response.context["adminform"].form.errors
+
+
+def test_an_uploaded_cover_keeps_its_size_and_gets_a_random_name(
+    editor_client, post_form, cover_image
+):
+    editor_client.post(add_url(), post_form(cover_image=cover_image, cover_image_alt="A bridge"))
+    post = Post.objects.get()
+    assert (post.cover_image_width, post.cover_image_height, "bridge" in post.cover_image.name) == (
+        4,
+        3,
+        False,
+    )

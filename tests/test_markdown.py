@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from blog.markdown import render_markdown
+from blog.markdown import excerpt_from_html, render_markdown
 
 
 class _Elements(HTMLParser):
@@ -213,3 +213,21 @@ def test_cell_styles_other_than_alignment_are_removed():
 
 def test_nul_characters_are_dropped():
     assert "\x00" not in render_markdown("Nul\x00 inside")
+
+
+@pytest.mark.parametrize(
+    "html",
+    ['<a id="main" href="#">x</a>', '<p class="skip-link">x</p>', '<h2 id="main">Main</h2>'],
+)
+def test_raw_html_cannot_take_the_pages_ids_or_classes(html):
+    rendered = render_markdown(html)
+    assert 'id="main"' not in rendered and "skip-link" not in rendered
+
+
+def test_excerpt_of_text_without_spaces_is_cut_by_characters():
+    assert len(excerpt_from_html(render_markdown("日本語の記事です。" * 300))) <= 240
+
+
+def test_excerpt_leaves_out_footnotes():
+    html = render_markdown("The council met.[^1]\n\n[^1]: Minutes are online.")
+    assert excerpt_from_html(html) == "The council met."

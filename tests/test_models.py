@@ -253,3 +253,9 @@ def test_admin_form_tags_string_makes_two_tags(editor, category):
     )
     post = form.save()
     assert sorted(post.tags.values_list("name", flat=True)) == ["AI Security", "Python"]
+
+
+def test_a_tag_typed_with_a_combining_accent_is_the_same_tag(make_post):
+    make_post(tags=["Über"])
+    make_post(title="Another", tags=["U\u0308ber"])
+    assert Tag.objects.count() == 1

@@ -13,16 +13,16 @@ NAV = 1
 PAGES = {
     # count for the paginator, posts with category and author joined, tags of those posts
     "home": ("/", 3),
-    # the category, count, posts, tags
-    "category": ("/category/news/", 4),
+    # the category, "has it any published post?", count, posts, tags
+    "category": ("/category/news/", 5),
     # the tag, "has it any published post?", count, posts, tags
     "tag": ("/tag/harbour/", 5),
     # the author, "has they any published post?", count, posts, tags
     "author": ("/author/ada/", 5),
     # "any post this month?", days with posts, next month, previous month, count, posts, tags
     "archive month": ("/archive/2024/3/", 7),
-    # count, posts, tags
-    "search": ("/search/?q=harbour", 3),
+    # ranked ids from the search index, count, posts, tags, snippets of the page's posts
+    "search": ("/search/?q=harbour", 5),
 }
 
 

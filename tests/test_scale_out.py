@@ -1,17 +1,20 @@
 """Two app servers sharing one PostgreSQL database and one Redis, as in a scaled-out deployment."""
 
-import http.cookiejar
-import re
 import socket
-import urllib.parse
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
 
-from tests.live_site import fresh_database, gunicorn, manage, prepare, site_environment
+from tests.live_site import (
+    Browser,
+    fresh_database,
+    gunicorn,
+    manage,
+    prepare,
+    site_environment,
+)
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 REDIS = ("127.0.0.1", 6379)
@@ -37,40 +40,6 @@ pytestmark = [
     ),
     pytest.mark.skipif(not redis_answers(), reason="Redis is not answering on 127.0.0.1:6379"),
 ]
-
-
-class Browser:
-    """A reader or editor with cookies, talking to one server."""
-
-    def __init__(self, base_url):
-        self.base_url = base_url
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-
-    def get(self, path):
-        request = urllib.request.Request(self.base_url + path, headers={"User-Agent": BROWSER})
-        with self.opener.open(request, timeout=60) as response:
-            return response.read().decode()
-
-    def submit(self, path, fields):
-        """Send the form at `path` as a browser would: its CSRF token and preselected options."""
-        form = self.get(path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
-        selects = re.findall(r'<select name="(\w+)"(.*?)</select>', form, re.DOTALL)
-        selected = {
-            name: match[1]
-            for name, options in selects
-            if (match := re.search(r'<option value="([^"]+)" selected>', options))
-        }
-        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **selected, **fields}).encode()
-        request = urllib.request.Request(
-            self.base_url + path,
-            data=data,
-            headers={"User-Agent": BROWSER, "Referer": self.base_url + path},
-        )
-        with self.opener.open(request, timeout=60) as response:
-            return response.read().decode()
 
 
 @pytest.fixture(scope="module")

@@ -83,8 +83,8 @@ def test_unknown_content_is_404(client, published_post, url):
     assert client.get(url).status_code == 404
 
 
-def test_category_without_posts_is_an_empty_page(client, category):
-    assert "No posts in this category yet." in page(client, category.get_absolute_url())
+def test_category_without_posts_is_not_found(client, category):
+    assert client.get(category.get_absolute_url()).status_code == 404
 
 
 def test_home_lists_newest_first(client, make_post):
@@ -101,7 +101,7 @@ def test_search_finds_a_post_by_tag(client, make_post):
 
 def test_search_needs_every_word(client, make_post):
     make_post(title="Harbour bridge reopens")
-    assert "0 results" in page(client, reverse("blog:search"), q="harbour tunnel")
+    assert "No posts match" in page(client, reverse("blog:search"), q="harbour tunnel")
 
 
 def test_archive_counts_posts_per_month(client, make_post):
@@ -270,8 +270,8 @@ def test_hidden_post_page_is_404(client, hidden_post):
 
 
 def test_hidden_post_is_not_on_its_category_page(client, hidden_post):
-    html = page(client, hidden_post.category.get_absolute_url())
-    assert "Embargoed zeppelin story" not in html
+    response = client.get(hidden_post.category.get_absolute_url())
+    assert "Embargoed zeppelin story" not in response.text
 
 
 def test_category_of_hidden_posts_only_is_not_in_the_navigation(client, visible_post, hidden_post):
@@ -316,7 +316,7 @@ def test_month_of_a_scheduled_post_only_is_404(client, make_post):
 
 
 def test_hidden_post_is_not_found_by_search(client, visible_post, hidden_post):
-    assert "0 results" in page(client, reverse("blog:search"), q="zeppelin")
+    assert "No posts match" in page(client, reverse("blog:search"), q="zeppelin")
 
 
 # Hostile names are escaped ----------------------------------------------------------------------
@@ -475,3 +475,25 @@ def test_reader_account_cannot_preview(client, draft):
 def test_staff_without_change_permission_cannot_preview(client, draft):
     client.force_login(staff_user("intern", can_change=False))
     assert client.get(reverse("blog:post_preview", args=[draft.pk])).status_code == 404
+
+
+def test_a_category_with_only_hidden_posts_is_not_found(client, category, draft, scheduled):
+    for post in (draft, scheduled):
+        post.category = category
+        post.save()
+    assert client.get(category.get_absolute_url()).status_code == 404
+
+
+def test_pages_name_their_canonical_address_on_the_site_url(client, settings, make_post):
+    settings.SITE_URL = "https://blog.example.com"
+    post = make_post(title="Canonical", slug="canonical")
+    html = client.get(post.get_absolute_url()).text
+    assert '<link rel="canonical" href="https://blog.example.com/posts/canonical/">' in html
+
+
+def test_a_page_of_a_list_is_canonical_to_itself(client, settings, make_post):
+    settings.SITE_URL = "https://blog.example.com"
+    for i in range(11):
+        make_post(title=f"Post {i}")
+    html = client.get("/?page=2&utm_source=x").text
+    assert '<link rel="canonical" href="https://blog.example.com/?page=2">' in html

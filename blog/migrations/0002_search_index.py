@@ -1,0 +1,72 @@
+import django.contrib.postgres.search
+import django.db.models.deletion
+from django.db import migrations, models
+
+# Each database gets its own kind of index; the other's tables never exist there.
+SQLITE = [
+    """CREATE VIRTUAL TABLE blog_post_fts USING fts5(
+        title, taxonomy, excerpt, body,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    )""",
+]
+SQLITE_REVERSE = ["DROP TABLE IF EXISTS blog_post_fts"]
+POSTGRESQL = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    """DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'blog_english') THEN
+            CREATE TEXT SEARCH CONFIGURATION blog_english (COPY = english);
+            ALTER TEXT SEARCH CONFIGURATION blog_english
+                ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
+        END IF;
+    END $$""",
+    """CREATE TABLE blog_postsearch (
+        post_id bigint PRIMARY KEY REFERENCES blog_post (id) ON DELETE CASCADE,
+        document tsvector NOT NULL,
+        body_text text NOT NULL
+    )""",
+    "CREATE INDEX blog_postsearch_document ON blog_postsearch USING GIN (document)",
+]
+POSTGRESQL_REVERSE = ["DROP TABLE IF EXISTS blog_postsearch"]
+
+
+def run_for_vendor(sqlite, postgresql):
+    def run(apps, schema_editor):
+        statements = {"sqlite": sqlite, "postgresql": postgresql}
+        for statement in statements.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("blog", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="PostSearch",
+            fields=[
+                (
+                    "post",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="search_document",
+                        serialize=False,
+                        to="blog.post",
+                    ),
+                ),
+                ("document", django.contrib.postgres.search.SearchVectorField()),
+                ("body_text", models.TextField()),
+            ],
+            options={
+                "db_table": "blog_postsearch",
+                "managed": False,
+            },
+        ),
+        migrations.RunPython(
+            run_for_vendor(SQLITE, POSTGRESQL),
+            run_for_vendor(SQLITE_REVERSE, POSTGRESQL_REVERSE),
+        ),
+    ]
