@@ -66,10 +66,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class PostAdminForm(forms.ModelForm):
-    class Meta:
-        model = Post
-        fields = "__all__"
-
+    # No Meta: the admin builds the form from the fieldsets below.
     def clean_tags(self):
         tags = self.cleaned_data["tags"]
         limit = Tag._meta.get_field("name").max_length

@@ -129,3 +129,11 @@ def test_command_reports_progress_per_batch(db):
 def test_command_refuses_a_count_below_one(db):
     with pytest.raises(CommandError):
         call_command("generate_posts", count=0, stdout=StringIO())
+
+
+def test_posts_get_their_ids_where_bulk_insert_returns_none(db, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    generate_posts(3, seed=13)
+    assert TaggedPost.objects.values("content_object").distinct().count() == 3
