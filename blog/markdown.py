@@ -3,9 +3,10 @@
 import math
 import re
 from html import unescape
+from urllib.parse import urljoin
 
 import nh3
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
@@ -97,6 +98,16 @@ def render_markdown(source: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
         filter_style_properties={"text-align"},
+    )
+
+
+LINK_ATTRIBUTE = re.compile(r'(href|src)="([^"]*)"')
+
+
+def absolute_urls(html: str, page_url: str) -> str:
+    """Links and images made absolute against `page_url`, for feed readers elsewhere."""
+    return LINK_ATTRIBUTE.sub(
+        lambda m: f'{m[1]}="{escape(urljoin(page_url, unescape(m[2])))}"', html
     )
 
 

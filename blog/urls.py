@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog import views
+from blog import feeds, views
 
 app_name = "blog"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("archive/<int:year>/<int:month>/", views.ArchiveMonthView.as_view(), name="archive_month"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("preview/<int:pk>/", views.post_preview, name="post_preview"),
+    path("feed/", feeds.LatestPostsFeed(), name="feed_rss"),
+    path("feed/atom/", feeds.AtomPostsFeed(), name="feed_atom"),
+    path("category/<str:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("tag/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
 ]

@@ -1,6 +1,7 @@
 import sys
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
@@ -13,6 +14,9 @@ from django.views.generic import DetailView, ListView, MonthArchiveView
 from blog import ratelimit, search
 from blog.client_ip import client_ip
 from blog.models import Category, Post, Tag
+from blog.sitemaps import SITEMAPS
+
+SITEMAP_LIMIT = 50_000
 
 
 class PublishedPostsMixin:
@@ -127,6 +131,20 @@ def post_preview(request, pk):
     response = render(request, "blog/post_detail.html", {"post": post, "is_preview": True})
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def sitemap(request):
+    """One sitemap while it fits the protocol's 50,000 URLs, an index of sections after that."""
+    total = sum(section().paginator.count for section in SITEMAPS.values())
+    if total > SITEMAP_LIMIT:
+        return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+    return sitemap_views.sitemap(request, SITEMAPS)
+
+
+def robots_txt(request):
+    return render(
+        request, "robots.txt", {"admin_url": settings.ADMIN_URL}, content_type="text/plain"
+    )
 
 
 def server_error(request):

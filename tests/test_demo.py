@@ -30,11 +30,14 @@ def loaded_once(django_db_setup, django_db_blocker, demo_media):
 
     Each test still runs in its own savepoint, so what one test changes the next never sees.
     """
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media):
-        with transaction.atomic():
-            load_demo()
-            yield
-            transaction.set_rollback(True)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=demo_media),
+        transaction.atomic(),
+    ):
+        load_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_key_file_is_readable_by_its_owner_only(key_file):
 
 def _start_worker(start_together, path, keys):
     # What each gunicorn worker does on boot, all at the same moment.
-    start_together.wait()
+    start_together.wait(timeout=30)
     try:
         keys.put(load_or_create(path))
     except Exception as error:  # noqa: BLE001 - the parent reports what went wrong

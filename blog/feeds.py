@@ -1,0 +1,86 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from blog.markdown import absolute_urls
+from blog.models import Category, Post, Tag
+
+FEED_LENGTH = 20
+
+
+class LatestPostsFeed(Feed):
+    title = settings.SITE_NAME
+    description = settings.SITE_DESCRIPTION
+    link = "/"
+
+    def items(self):
+        return Post.objects.published().for_listing()[:FEED_LENGTH]
+
+    def item_title(self, post):
+        return post.title
+
+    def item_description(self, post):
+        return absolute_urls(post.body_html, settings.SITE_URL + post.get_absolute_url())
+
+    def item_author_name(self, post):
+        return post.author.get_full_name() or post.author.get_username()
+
+    def item_categories(self, post):
+        names = [post.category.name] if post.category else []
+        return names + [tag.name for tag in post.tags.all()]
+
+    def item_pubdate(self, post):
+        return post.published_at
+
+    def item_updateddate(self, post):
+        return post.updated_at
+
+    def item_guid(self, post):
+        # A tag URI on the post's id: editing the title or slug never makes it a new item.
+        return (
+            f"tag:{urlsplit(settings.SITE_URL).hostname},{post.created_at:%Y-%m-%d}:post-{post.pk}"
+        )
+
+    item_guid_is_permalink = False
+
+
+class AtomPostsFeed(LatestPostsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestPostsFeed.description
+
+
+class CategoryFeed(LatestPostsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, category):
+        return f"{category.name} | {settings.SITE_NAME}"
+
+    def link(self, category):
+        return category.get_absolute_url()
+
+    def description(self, category):
+        return category.description or f"Posts filed under {category.name}."
+
+    def items(self, category):
+        return Post.objects.published().for_listing().filter(category=category)[:FEED_LENGTH]
+
+
+class TagFeed(LatestPostsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag):
+        return f"Posts tagged {tag.name} | {settings.SITE_NAME}"
+
+    def link(self, tag):
+        return tag.get_absolute_url()
+
+    def description(self, tag):
+        return f"Posts tagged {tag.name}."
+
+    def items(self, tag):
+        return Post.objects.published().for_listing().filter(tags=tag)[:FEED_LENGTH]

@@ -1,0 +1,60 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from blog.models import Category, Post, Tag
+
+
+class SiteSitemap(Sitemap):
+    """Addresses on SITE_URL, whatever host or scheme the request came through."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class PostSitemap(SiteSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Post.objects.published().order_by("-published_at", "-pk").only("slug", "updated_at")
+
+    def lastmod(self, post):
+        return post.updated_at
+
+
+class CategorySitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Category.objects.with_post_counts().filter(post_count__gt=0).order_by("name")
+
+
+class TagSitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Tag.objects.popular().order_by("name")
+
+
+class HomeSitemap(SiteSitemap):
+    changefreq = "hourly"
+    priority = 1.0
+
+    def items(self):
+        return ["blog:post_list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "posts": PostSitemap,
+    "categories": CategorySitemap,
+    "tags": TagSitemap,
+}

@@ -1,0 +1,49 @@
+"""The sitemap lists exactly what the public can see; robots.txt points at it."""
+
+import xml.etree.ElementTree as ET
+
+from django.urls import reverse
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_urls(client, url="/sitemap.xml"):
+    root = ET.fromstring(client.get(url).content)
+    return [loc.text for loc in root.findall(".//sm:loc", NS)]
+
+
+def test_sitemap_lists_home_published_posts_categories_and_used_tags(
+    client, make_post, category, draft, scheduled, settings
+):
+    settings.SITE_URL = "https://blog.example.com"
+    make_post(title="Public", slug="public", category=category, tags=["Harbour"])
+    draft.tags.add("Secret plans")
+    urls = sorted(sitemap_urls(client))
+    assert urls == [
+        f"https://blog.example.com{path}"
+        for path in ["/", "/category/news/", "/posts/public/", "/tag/harbour/"]
+    ]
+
+
+def test_sitemap_gives_posts_their_last_change(client, make_post):
+    post = make_post(title="Dated", slug="dated")
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    lastmods = [node.text for node in root.findall(".//sm:lastmod", NS)]
+    assert post.updated_at.date().isoformat() in lastmods
+
+
+def test_a_large_site_gets_a_sitemap_index_of_sections(client, make_post, monkeypatch):
+    monkeypatch.setattr("blog.views.SITEMAP_LIMIT", 1)
+    make_post(title="One", slug="one")
+    make_post(title="Two", slug="two")
+    sections = sitemap_urls(client)
+    assert any("sitemap-posts.xml" in url for url in sections)
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_the_admin_out(client, db, settings):
+    text = client.get(reverse("robots")).text
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text and "Disallow: /admin/" in text
+
+
+def test_robots_txt_does_not_block_search(client, db):
+    assert "/search" not in client.get(reverse("robots")).text
