@@ -1,9 +1,9 @@
 import sys
 
 from django.conf import settings
-from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import caches
 from django.db import DatabaseError, connections
 from django.http import Http404, HttpResponse, JsonResponse
