@@ -402,6 +402,12 @@ Universities; Urban Planning; Vaccines; Volunteering; Water; Weather; Wildlife; 
 Wine; Women in Science; Writing; Youth; Café Culture; Zürich; Crème Brûlée; Naïve Art
 """
 
+# Combined with the categories' words for the tags beyond the named ones: "Local Elections".
+TAG_ADJECTIVES = """
+Local Global National Regional Urban Rural Public Digital Modern Future Green Open Young
+Small Community Independent Family International Weekend Winter Summer Student Healthy
+"""
+
 AUTHORS = (
     ("amara.okafor", "Amara", "Okafor"),
     ("lars.jensen", "Lars", "Jensen"),
@@ -416,6 +422,8 @@ def _plural(noun: str) -> str:
         return noun
     if noun in IRREGULAR_PLURALS:
         return IRREGULAR_PLURALS[noun]
+    if noun.endswith("is"):  # "analysis", "diagnosis"
+        return noun[:-2] + "es"
     if noun.endswith("man"):
         return noun[:-3] + "men"
     if noun.endswith(("s", "x", "z", "ch", "sh")):
@@ -519,8 +527,8 @@ SENTENCES = [
     "The {A} {T} {V3} {N} and {V3} {N} {R} {N}.",
     "{P} {VD} {N}; {S} {VD} {N} instead.",
     "Nobody {VD} {NP} {R} {L} until {S} {VD} {D}.",
-    "Running {N} is {A}, {X} said, but {VG} {NP} is {A}.",
-    "At the {A} {N} {R} {L}, {S} {VD} {M} {T_pl}.",
+    "{VG_cap} {N} is {A}, {X} said, but {VG} {NP} is {A}.",
+    "At the {A} {N_bare} {R} {L}, {S} {VD} {M} {T_pl}.",
     "{S} {V3} {R} {N}, {VG} {NP} {R} {N}.",
     "Some {T_pl} {VD} {D}, {VG} {N} {R} {N}.",
     "When {S} {VD} {N}, {P} {VD} {D}.",
@@ -791,7 +799,8 @@ def _plan(rng: Random) -> Plan:
         category=int(rng.random() * len(CATEGORY_NAMES)),
         author=int(rng.random() * len(AUTHORS)),
         draft=rng.random() < DRAFT_SHARE,
-        age_seconds=rng.uniform(60, DAYS_BACK * 86_400),
+        # Dates count back from the start of today: a day's margin keeps them in five years.
+        age_seconds=rng.uniform(60, (DAYS_BACK - 1) * 86_400),
         tags=tuple(sorted(ranks)),
         # Most posts run 600-1,200 words; a few approach the limits.
         words=int(rng.triangular(MIN_WORDS + 30, MAX_WORDS - 60, 800)),
@@ -824,7 +833,9 @@ def write_posts(seed: int, start: int, stop: int) -> list[SyntheticPost]:
     return posts
 
 
-def _rendered_batches(seed: int, count: int, batch_size: int, workers: int) -> Iterator:
+def _rendered_batches(
+    seed: int, count: int, batch_size: int, workers: int
+) -> Iterator[tuple[int, list[SyntheticPost]]]:
     """(start, posts) for each batch, in order; rendered by `workers` processes if above 1."""
     starts = range(0, count, batch_size)
     if workers <= 1:
@@ -852,7 +863,10 @@ def default_workers(count: int) -> int:
     """One process per CPU (at most 8) for big runs; small ones render in this process."""
     if count < PARALLEL_FROM:
         return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    # The CPUs this process may use, where the system says, rather than the host's.
+    affinity = getattr(os, "sched_getaffinity", None)
+    cpus = len(affinity(0)) if affinity else os.cpu_count() or 1
+    return max(1, min(cpus, 8))
 
 
 # Database ------------------------------------------------------------------------------------
@@ -894,10 +908,10 @@ def tag_names(count: int = TAG_COUNT) -> list[str]:
     rng = Random(0)
     names = [" ".join(name.split()) for name in TAG_WORDS.split(";")]
     topics = sorted({word for _, (_, words) in CATEGORIES.items() for word in words.split()})
-    adjectives = ADJECTIVES.split()
+    adjectives = TAG_ADJECTIVES.split()
     seen = {fold(name) for name in names}
     while len(names) < count:
-        name = f"{rng.choice(adjectives)} {rng.choice(topics)}".title()
+        name = f"{rng.choice(adjectives)} {rng.choice(topics).capitalize()}"
         if fold(name) not in seen:
             seen.add(fold(name))
             names.append(name)
@@ -962,26 +976,25 @@ def generate_posts(
         authors = ensure_authors()
         tags = ensure_tags(tag_names())
 
+    def as_post(number: int, made: SyntheticPost) -> Post:
+        plan = made.plan
+        base = slugify(made.title, allow_unicode=True)[:SLUG_BASE_LENGTH].strip("-") or "post"
+        return Post(
+            title=made.title,
+            slug=f"{base}-{token}-{number}",
+            body=made.body,
+            body_html=made.body_html,
+            excerpt=made.excerpt,
+            reading_time=made.reading_time,
+            category=categories[plan.category],
+            author=authors[plan.author],
+            status=Post.Status.DRAFT if plan.draft else Post.Status.PUBLISHED,
+            published_at=None if plan.draft else now - timedelta(seconds=plan.age_seconds),
+        )
+
     created = 0
     for start, batch in _rendered_batches(seed, count, batch_size, workers):
-        posts = [
-            Post(
-                title=made.title,
-                slug=f"{slugify(made.title, allow_unicode=True)[:SLUG_BASE_LENGTH].strip('-')}"
-                f"-{token}-{start + i + 1}",
-                body=made.body,
-                body_html=made.body_html,
-                excerpt=made.excerpt,
-                reading_time=made.reading_time,
-                category=categories[made.plan.category],
-                author=authors[made.plan.author],
-                status=Post.Status.DRAFT if made.plan.draft else Post.Status.PUBLISHED,
-                published_at=None
-                if made.plan.draft
-                else now - timedelta(seconds=made.plan.age_seconds),
-            )
-            for i, made in enumerate(batch)
-        ]
+        posts = [as_post(start + i + 1, made) for i, made in enumerate(batch)]
         with transaction.atomic():
             Post.objects.bulk_create(posts)
             if any(post.pk is None for post in posts):
