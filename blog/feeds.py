@@ -17,7 +17,12 @@ class LatestPostsFeed(Feed):
     link = "/"
 
     def items(self):
-        return Post.objects.published().for_listing()[:FEED_LENGTH]
+        return self.posts()[:FEED_LENGTH]
+
+    @staticmethod
+    def posts():
+        # Listings leave the body out; a feed carries it in full.
+        return Post.objects.published().for_listing().defer(None)
 
     def item_title(self, post):
         return post.title
@@ -66,7 +71,7 @@ class CategoryFeed(LatestPostsFeed):
         return category.description or f"Posts filed under {category.name}."
 
     def items(self, category):
-        return Post.objects.published().for_listing().filter(category=category)[:FEED_LENGTH]
+        return self.posts().filter(category=category)[:FEED_LENGTH]
 
 
 class TagFeed(LatestPostsFeed):
@@ -83,4 +88,4 @@ class TagFeed(LatestPostsFeed):
         return f"Posts tagged {tag.name}."
 
     def items(self, tag):
-        return Post.objects.published().for_listing().filter(tags=tag)[:FEED_LENGTH]
+        return self.posts().filter(tags=tag)[:FEED_LENGTH]

@@ -61,10 +61,12 @@ class IndexedQuerySet(ContentQuerySet):
             _search().index_posts(post_ids)
         return rows
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs, *args, index=True, **kwargs):
+        """`index=False` for a caller that adds tags next and then calls index_posts itself."""
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
-            _search().index_posts([post.pk for post in created if post.pk])
+            if index:
+                _search().index_posts([post.pk for post in created if post.pk])
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -212,9 +214,11 @@ class PostQuerySet(IndexedQuerySet):
         return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def for_listing(self):
+        """Newest first, with what a list shows: category, author and tags; not the body."""
         return (
             self.select_related("category", "author")
             .prefetch_related("tags")
+            .defer("body", "body_html")
             .order_by("-published_at", "-pk")
         )
 
@@ -241,15 +245,6 @@ class Post(models.Model):
         allow_unicode=True,
         help_text="The post's address. Leave empty to make it from the title.",
     )
-    excerpt = models.TextField(
-        blank=True,
-        help_text="The lede shown under the title and in lists. "
-        "Leave empty to use the opening words of the body.",
-    )
-    body = models.TextField(
-        help_text="Markdown: ## headings, **bold**, lists, [links](https://…), tables, footnotes."
-    )
-    body_html = models.TextField(editable=False, default="")
     reading_time = models.PositiveSmallIntegerField(editable=False, default=1)
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
@@ -291,6 +286,17 @@ class Post(models.Model):
     view_count = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The long texts come last: SQLite stores a row's columns in this order, and reading a
+    # post's date or status must not walk the overflow pages of its body.
+    excerpt = models.TextField(
+        blank=True,
+        help_text="The lede shown under the title and in lists. "
+        "Leave empty to use the opening words of the body.",
+    )
+    body = models.TextField(
+        help_text="Markdown: ## headings, **bold**, lists, [links](https://…), tables, footnotes."
+    )
+    body_html = models.TextField(editable=False, default="")
 
     objects = PostQuerySet.as_manager()
 

@@ -996,7 +996,7 @@ def generate_posts(
     for start, batch in _rendered_batches(seed, count, batch_size, workers):
         posts = [as_post(start + i + 1, made) for i, made in enumerate(batch)]
         with transaction.atomic():
-            Post.objects.bulk_create(posts)
+            Post.objects.bulk_create(posts, index=False)
             if any(post.pk is None for post in posts):
                 # A database that returns no ids from a bulk insert: look them up.
                 ids = dict(
@@ -1011,7 +1011,7 @@ def generate_posts(
                 for post, made in zip(posts, batch, strict=True)
                 for rank in made.plan.tags
             )
-            # Post.objects.bulk_create indexed the posts for search before they had tags.
+            # Indexed once the tags exist: bulk_create was told not to index.
             index_posts([post.pk for post in posts])
         created += len(posts)
         if progress:

@@ -92,12 +92,9 @@ class SearchView(PublishedPostsMixin, ListView):
             "search", client_ip(request), settings.SEARCH_RATE_LIMIT
         )
         if not allowed:
-            return render(
-                request,
-                "blog/search_limited.html",
-                status=429,
-                headers={"Retry-After": str(retry_after)},
-            )
+            response = render(request, "blog/search_limited.html", status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
         self.text = search.clean(request.GET.get("q", ""))
         self.query = search.parse(self.text)
         self.category = self._filter(Category, "category")

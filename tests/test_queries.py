@@ -21,8 +21,8 @@ PAGES = {
     "author": ("/author/ada/", 5),
     # "any post this month?", days with posts, next month, previous month, count, posts, tags
     "archive month": ("/archive/2024/3/", 7),
-    # ranked ids from the search index, count, posts, tags, snippets of the page's posts
-    "search": ("/search/?q=harbour", 5),
+    # ranked ids from the search index, the page's posts, their tags, their snippets
+    "search": ("/search/?q=harbour", 4),
 }
 
 

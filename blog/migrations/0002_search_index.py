@@ -1,6 +1,4 @@
-import django.contrib.postgres.search
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 # Each database gets its own kind of index; the other's tables never exist there.
 SQLITE = [
@@ -44,27 +42,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="PostSearch",
-            fields=[
-                (
-                    "post",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        primary_key=True,
-                        related_name="search_document",
-                        serialize=False,
-                        to="blog.post",
-                    ),
-                ),
-                ("document", django.contrib.postgres.search.SearchVectorField()),
-                ("body_text", models.TextField()),
-            ],
-            options={
-                "db_table": "blog_postsearch",
-                "managed": False,
-            },
-        ),
         migrations.RunPython(
             run_for_vendor(SQLITE, POSTGRESQL),
             run_for_vendor(SQLITE_REVERSE, POSTGRESQL_REVERSE),

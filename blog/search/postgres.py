@@ -5,11 +5,16 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 
-from blog.models import PostSearch
+from blog.models import Post, PostSearch
 
 CONFIG = "blog_english"
+# PostgreSQL's text parser reads "<details>" in text as a markup tag and drops the word, in
+# the index and in headlines alike: angle brackets are stored as private-use characters
+# and given back in snippets.
+STORED_BRACKETS = str.maketrans("<>", "\ue000\ue001")
+SHOWN_BRACKETS = str.maketrans("\ue000\ue001", "<>")
 # Weights of D (body), C (excerpt), B (tags and category) and A (title): a match in a
 # heavier part outranks any number of matches in a lighter one.
 WEIGHTS = [0.02, 0.1, 0.4, 1.0]
@@ -27,15 +32,39 @@ def to_tsquery(query) -> SearchQuery:
     return tsquery
 
 
-def ranked_ids(query, *, category_id, tag_id, limit) -> list[int]:
+def strong_tsquery(query) -> SearchQuery:
+    """The query's words restricted to the title, tags and category (weights A and B).
+
+    Only used to pick candidates, so a phrase is taken as its words: the exact
+    query ranks them. Words are letters and digits only, so quoting them is safe.
+    """
+
+    def term(term):
+        return " & ".join(f"'{word}':AB" for word in term.words)
+
+    text = " & ".join("(" + " | ".join(map(term, clause)) + ")" for clause in query.clauses)
+    return SearchQuery(text, search_type="raw", config=CONFIG)
+
+
+def ranked_ids(query, *, category_id, tag_id, limit, pool) -> list[int]:
+    """Published matches, best first: ranked among the newest `pool` matches and the newest
+    `pool` matches in a title, tag or category, then newer first on ties."""
     tsquery = to_tsquery(query)
-    documents = PostSearch.objects.filter(document=tsquery)
+    documents = PostSearch.objects.filter(post__in=Post.objects.published())
     if category_id is not None:
         documents = documents.filter(post__category_id=category_id)
     if tag_id is not None:
         documents = documents.filter(post__tags=tag_id)
+    newest = documents.filter(document=tsquery).order_by("-post_id").values("post_id")[:pool]
+    strong = (
+        documents.filter(document=strong_tsquery(query))
+        .order_by("-post_id")
+        .values("post_id")[:pool]
+    )
     return list(
-        documents.annotate(rank=SearchRank(F("document"), tsquery, weights=WEIGHTS))
+        PostSearch.objects.filter(Q(post_id__in=newest) | Q(post_id__in=strong))
+        .filter(document=tsquery)
+        .annotate(rank=SearchRank(F("document"), tsquery, weights=WEIGHTS))
         .order_by("-rank", "-post__published_at")
         .values_list("post_id", flat=True)[:limit]
     )
@@ -56,7 +85,9 @@ def snippets(query, post_ids, start, end) -> dict[int, str]:
         fragment_delimiter=" … ",
     )
     rows = PostSearch.objects.filter(post_id__in=post_ids).annotate(snippet=headline)
-    return dict(rows.values_list("post_id", "snippet"))
+    return {
+        pk: text.translate(SHOWN_BRACKETS) for pk, text in rows.values_list("post_id", "snippet")
+    }
 
 
 def write(documents) -> None:
@@ -65,8 +96,8 @@ def write(documents) -> None:
         cursor.executemany(
             f"INSERT INTO blog_postsearch (post_id, document, body_text) VALUES (%s, {vector}, %s)",
             [
-                (pk, title, taxonomy, excerpt, body, body)
-                for pk, title, taxonomy, excerpt, body in documents
+                (pk, *(text.translate(STORED_BRACKETS) for text in (*texts, texts[-1])))
+                for pk, *texts in documents
             ],
         )
 

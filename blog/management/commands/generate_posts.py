@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = (
         "Add synthetic posts (English-like Markdown, 400-2,000 words each) for load and "
         "search tests, with 12 categories, 300 tags and 5 authors created where missing. "
-        "Running it again adds more posts; the same seed gives the same text."
+        "Running it again adds more posts; the same --seed gives the same text again."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,187 @@
+"""Search latency at scale, on SQLite and PostgreSQL: `make bench-search`.
+
+For each engine and archive size this loads synthetic posts (generate_posts,
+kept between runs in bench/.data or a PostgreSQL database per size), then
+times the search page as a reader gets it (the view, ranking, highlighting and
+template, through Django's test client; the page cache and the rate limit
+off) for fixed query sets grouped by how many posts they match. It reports
+p50 and p95 per group with the measured share of matching posts, and writes
+bench/results/search.json and search.md.
+
+Each (engine, size) runs in its own process because Django's settings are
+fixed once a process has loaded them.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+DATA = PROJECT / "bench" / ".data"
+RESULTS = PROJECT / "bench" / "results"
+POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+
+# Query sets, each expected to match a share of posts; the report shows the measured share.
+QUERIES = {
+    "rare (<1%)": ["quasar referendum", "telescope ballot", "genome treaty", "fossil senator"],
+    "medium (1-10%)": ["quasar", "telescope", "ballot", "enzyme", "treaty"],
+    "common (>30%)": ["election", "people", "year", "market"],
+    "two words": ["galaxy telescope", "election budget", "river library"],
+    "three words": ["government budget election", "people year market", "city water house"],
+    "phrase": ['"open source"', '"local election"', '"the river"'],
+}
+TARGETS_MS = {"common (>30%)": 150}
+DEFAULT_TARGET_MS = 50
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--runs", type=int, default=10, help="Timed runs of each query.")
+    parser.add_argument(
+        "--worker", nargs=3, metavar=("ENGINE", "SIZE", "RUNS"), help=argparse.SUPPRESS
+    )
+    options = parser.parse_args()
+    if options.worker:
+        engine, size, runs = options.worker
+        print(json.dumps(measure(engine, int(size), int(runs))))
+        return
+    rows = []
+    for engine in options.engines:
+        if engine == "postgresql" and not postgres_answers():
+            print(f"PostgreSQL is not reachable at {POSTGRES_SERVER}: skipped", file=sys.stderr)
+            continue
+        for size in options.sizes:
+            print(f"{engine}, {size:,} posts ...", file=sys.stderr, flush=True)
+            result = subprocess.run(
+                [sys.executable, __file__, "--worker", engine, str(size), str(options.runs)],
+                cwd=PROJECT,
+                env={**os.environ, "DATABASE_URL": database_url(engine, size)},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rows.extend(json.loads(result.stdout.splitlines()[-1]))
+    write_report(rows)
+
+
+def database_url(engine: str, size: int) -> str:
+    if engine == "sqlite":
+        DATA.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{DATA / f'search-{size}.sqlite3'}"
+    return f"{POSTGRES_SERVER}/bench_search_{size}"
+
+
+def postgres_answers() -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(f"{POSTGRES_SERVER}/postgres", connect_timeout=3).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+def measure(engine: str, size: int, runs: int) -> list[dict]:
+    sys.path.insert(0, str(PROJECT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.update(PAGE_CACHE_SECONDS="0", SEARCH_RATE_LIMIT="0")
+    if engine == "postgresql":
+        create_database_once()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from blog.models import Post
+    from blog.synthetic import generate_posts
+
+    call_command("migrate", verbosity=0)
+    missing = size - Post.objects.count()
+    if missing > 0:
+        print(f"  generating {missing:,} posts", file=sys.stderr, flush=True)
+        generate_posts(missing)
+    published = Post.objects.published().count()
+    client = Client(HTTP_HOST="127.0.0.1")
+    rows = []
+    for group, queries in QUERIES.items():
+        timings, shares = [], []
+        for query in queries:
+            client.get("/search/", {"q": query})  # warm caches of the database and the OS
+            for _ in range(runs):
+                started = time.perf_counter()
+                response = client.get("/search/", {"q": query})
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.status_code
+            shares.append(match_count(query) / published)
+        rows.append(
+            {
+                "engine": engine,
+                "posts": size,
+                "group": group,
+                "queries": queries,
+                "matching_share": statistics.mean(shares),
+                "p50_ms": statistics.median(timings),
+                "p95_ms": statistics.quantiles(timings, n=20)[-1],
+                "target_ms": TARGETS_MS.get(group, DEFAULT_TARGET_MS),
+            }
+        )
+    return rows
+
+
+def create_database_once() -> None:
+    import psycopg
+
+    name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not exists.fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def match_count(text: str) -> int:
+    """How many posts match, counted without the result bound the site applies."""
+    from django.db import connection
+
+    from blog.models import PostSearch
+    from blog.search import parse, postgres, sqlite
+
+    query = parse(text)
+    if connection.vendor == "postgresql":
+        return PostSearch.objects.filter(document=postgres.to_tsquery(query)).count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM blog_post_fts WHERE blog_post_fts MATCH %s",
+            [sqlite.match_expression(query)],
+        )
+        return cursor.fetchone()[0]
+
+
+def write_report(rows: list[dict]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "search.json").write_text(json.dumps(rows, indent=2) + "\n")
+    lines = [
+        "| engine | posts | queries | matching | p50 ms | p95 ms | target p95 | met |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in rows:
+        met = "yes" if row["p95_ms"] <= row["target_ms"] else "**no**"
+        lines.append(
+            f"| {row['engine']} | {row['posts']:,} | {row['group']} | "
+            f"{row['matching_share']:.1%} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | "
+            f"{row['target_ms']} | {met} |"
+        )
+    table = "\n".join(lines) + "\n"
+    (RESULTS / "search.md").write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
