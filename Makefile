@@ -7,7 +7,7 @@ PORT ?= 8000
 # The second test run uses PostgreSQL: TEST_DATABASE_URL, or the local server when it answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test lint format install clean
+.PHONY: run serve test lint format install clean bench-search
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test: install
 	else \
 		echo "PostgreSQL not reachable at $(TEST_DATABASE_URL): skipped the PostgreSQL run"; \
 	fi
+
+# Search latency at 10,000 and 100,000 synthetic posts, SQLite and PostgreSQL (long: it
+# generates the posts once and keeps them in bench/.data and bench_search_* databases).
+bench-search: install
+	$(BIN)/python bench/search_bench.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,6 +11,8 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 keepalive = 5
 accesslog = "-"
 errorlog = "-"
-# One line a request: time, client, request line, status, bytes, milliseconds, agent, request id.
-access_log_format = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
+# One line a request: time, peer, forwarded-for, request, status, bytes, ms, agent, request id.
+access_log_format = (
+    '%(t)s %(h)s "%({x-forwarded-for}i)s" "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
+)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

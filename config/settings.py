@@ -275,7 +275,14 @@ POSTS_PER_PAGE = 10
 SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60)
 # Anonymous pages are cached this long; it bounds how stale a shown view count can be.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
-PAGE_CACHE_EXCLUDED_PREFIXES = (f"/{ADMIN_URL}", "/preview/", "/healthz", "/static/", "/media/")
+PAGE_CACHE_EXCLUDED_PREFIXES = (
+    f"/{ADMIN_URL}",
+    "/preview/",
+    "/reset/",
+    "/healthz",
+    "/static/",
+    "/media/",
+)
 VIEW_COUNT_COOKIE_MAX_AGE = 30 * 60
 
 # Logging -------------------------------------------------------------------

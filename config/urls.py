@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
-
-from django.contrib.sitemaps import views as sitemap_views
 
 from blog.sitemaps import SITEMAPS
 from blog.views import health, robots_txt, sitemap
@@ -11,6 +11,27 @@ from blog.views import health, robots_txt, sitemap
 handler500 = "blog.views.server_error"
 
 urlpatterns = [
+    # Password reset for editors, with the admin's own templates (linked from its login page).
+    path(
+        f"{settings.ADMIN_URL}password_reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        f"{settings.ADMIN_URL}password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health, name="health"),
     path("sitemap.xml", sitemap, name="sitemap"),

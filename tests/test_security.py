@@ -1,6 +1,7 @@
 """Security promises: headers everywhere, cookies, CSP, login lockout, redirects, uploads."""
 
 import os
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -124,3 +125,35 @@ def test_uploads_that_are_not_raster_images_are_refused(name, content):
     CoverForm = modelform_factory(Post, fields=["cover_image"])  # the admin's field and checks
     form = CoverForm(files={"cover_image": SimpleUploadedFile(name, content)})
     assert "cover_image" in form.errors
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/sitemap.xml", "/robots.txt"])
+def test_feeds_and_sitemaps_carry_the_security_headers(client, db, url):
+    response = client.get(url)
+    assert (
+        response["X-Content-Type-Options"],
+        "default-src" in response["Content-Security-Policy"],
+    ) == (
+        "nosniff",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["admin:index", "admin:blog_post_add", "admin:blog_post_changelist"]
+)
+def test_the_admin_needs_no_inline_script_under_the_policy(client, editor, name):
+    client.force_login(editor)
+    html = client.get(reverse(name)).text
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+
+
+def test_an_editor_can_reset_a_forgotten_password_by_email(client, editor, mailoutbox):
+    editor.email = "editor@example.com"
+    editor.save()
+    client.post(reverse("admin_password_reset"), {"email": "editor@example.com"})
+    assert len(mailoutbox) == 1 and "/reset/" in mailoutbox[0].body
+
+
+def test_the_login_page_offers_a_password_reset(client, db):
+    assert reverse("admin_password_reset") in client.get(reverse("admin:login")).text
