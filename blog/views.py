@@ -38,40 +38,42 @@ class PostDetailView(DetailView):
         return Post.objects.published().select_related("category", "author")
 
 
-class CategoryDetailView(PublishedPostsMixin, ListView):
+class PostsOfView(PublishedPostsMixin, ListView):
+    """The published posts of one category, tag or author.
+
+    Empty pages are 404s: a category, tag or author whose posts are all drafts
+    or scheduled must not show that it exists.
+    """
+
+    allow_empty = False
+    subject_model = None  # the model named in the URL
+    subject_field = "slug"  # its field, named alike in the URL
+    posts_filter = None  # the Post lookup that selects its posts
+    context_name = None
+
+    def get_queryset(self):
+        lookup = {self.subject_field: self.kwargs[self.subject_field]}
+        self.subject = get_object_or_404(self.subject_model, **lookup)
+        return super().get_queryset().filter(**{self.posts_filter: self.subject})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{self.context_name: self.subject}, **kwargs)
+
+
+class CategoryDetailView(PostsOfView):
     template_name = "blog/category_detail.html"
-    allow_empty = False  # a category of drafts alone could give away what is coming
-
-    def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(category=self.category)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+    subject_model, posts_filter, context_name = Category, "category", "category"
 
 
-class TagDetailView(PublishedPostsMixin, ListView):
+class TagDetailView(PostsOfView):
     template_name = "blog/tag_detail.html"
-    allow_empty = False  # a tag used only by drafts must not show that it exists
-
-    def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+    subject_model, posts_filter, context_name = Tag, "tags", "tag"
 
 
-class AuthorDetailView(PublishedPostsMixin, ListView):
+class AuthorDetailView(PostsOfView):
     template_name = "blog/author_detail.html"
-    allow_empty = False  # only people with published posts are authors to the public
-
-    def get_queryset(self):
-        self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
-        return super().get_queryset().filter(author=self.author)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+    subject_model, posts_filter, context_name = get_user_model(), "author", "author"
+    subject_field = "username"
 
 
 class ArchiveMonthView(PublishedPostsMixin, MonthArchiveView):
