@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -17,6 +18,8 @@ def test_settings(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The memory cache outlives a test: rate-limit counts and versions must not carry over.
+    cache.clear()
     # Pages are rendered fresh unless a test is about the page cache.
     settings.PAGE_CACHE_SECONDS = 0
     # Real password hashing costs half a second a user.

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from blog import search
 from blog.models import Category, Post, Tag
-from blog.search.query import MAX_QUERY_LENGTH, MAX_TERMS, parse
+from blog.search.query import MAX_QUERY_LENGTH, MAX_TERMS, clean, parse
 
 HOUR = datetime.timedelta(hours=1)
 RESULT_TITLE = re.compile(r'<h2 class="post-card__title"><a href="[^"]*">(.*?)</a></h2>', re.DOTALL)
@@ -735,3 +735,8 @@ def test_parser_keeps_a_bounded_number_of_terms():
 
 def test_parser_cuts_very_long_queries():
     assert len(parse("a" * 5000).words[0]) == MAX_QUERY_LENGTH
+
+
+def test_a_long_query_is_cut_on_a_word_boundary():
+    words = "harbour " * 40
+    assert clean(words).split() == ["harbour"] * (MAX_QUERY_LENGTH // len("harbour "))

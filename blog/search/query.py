@@ -53,7 +53,12 @@ class SearchQuery:
 
 
 def clean(text: str) -> str:
-    return " ".join(text.replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
+    """Single-spaced, without NUL bytes, cut to MAX_QUERY_LENGTH on a word boundary."""
+    text = " ".join(text.replace("\x00", " ").split())
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text
+    cut = text[: MAX_QUERY_LENGTH + 1]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut[:MAX_QUERY_LENGTH]
 
 
 def parse(text: str) -> SearchQuery:
