@@ -92,7 +92,11 @@ class PostAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "excerpt", "body"]}),
-        ("Publishing", {"fields": ["status", "published_at", "author", "category", "tags"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "published_at", "author", "category", "tags", "featured"]},
+        ),
+        ("Search engines and social cards", {"fields": ["seo_title", "meta_description"]}),
         ("Cover image", {"fields": ["cover_image", "cover_image_alt", "cover_preview"]}),
         ("Statistics", {"fields": ["view_count", "reading_time", "created_at", "updated_at"]}),
     ]

@@ -284,6 +284,23 @@ class Post(models.Model):
         help_text="What the cover image shows, for readers who cannot see it.",
     )
     view_count = models.PositiveBigIntegerField(default=0, editable=False)
+    featured = models.BooleanField(
+        default=False, help_text="Show this post in the featured block above the home page list."
+    )
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=70,
+        blank=True,
+        help_text="The title search engines show. Leave empty to use the post's title.",
+    )
+    meta_description = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The summary search engines and social cards show. Empty: the excerpt.",
+    )
+    # The resized copies of the cover made at upload (see blog/images.py): a list of
+    # {"width", "height", "format", "name"}.
+    cover_renditions = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The long texts come last: SQLite stores a row's columns in this order, and reading a
@@ -306,6 +323,8 @@ class Post(models.Model):
             models.Index(fields=["status", "-published_at"], name="post_status_published"),
             models.Index(fields=["category", "status", "-published_at"], name="post_category"),
             models.Index(fields=["author", "status", "-published_at"], name="post_author"),
+            models.Index(fields=["featured", "status", "-published_at"], name="post_featured"),
+            models.Index(fields=["status", "-view_count"], name="post_popular"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -363,6 +382,16 @@ class Post(models.Model):
     def can_be_previewed_by(self, user) -> bool:
         """Staff preview is decided here and nowhere else."""
         return user.is_active and user.is_staff and user.has_perm("blog.change_post")
+
+
+class AuthorProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile"
+    )
+    bio = models.TextField(blank=True, help_text="A few sentences shown on the author's page.")
+
+    def __str__(self):
+        return f"Profile of {self.user}"
 
 
 class PostSearch(models.Model):
