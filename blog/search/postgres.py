@@ -5,9 +5,10 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F
 
-from blog.models import Post, PostSearch
+from blog.models import PostSearch
+from blog.search.ranking import rank_published
 
 CONFIG = "blog_english"
 # PostgreSQL's text parser reads "<details>" in text as a markup tag and drops the word, in
@@ -50,24 +51,21 @@ def ranked_ids(query, *, category_id, tag_id, limit, pool) -> list[int]:
     """Published matches, best first: ranked among the newest `pool` matches and the newest
     `pool` matches in a title, tag or category, then newer first on ties."""
     tsquery = to_tsquery(query)
-    documents = PostSearch.objects.filter(post__in=Post.objects.published())
-    if category_id is not None:
-        documents = documents.filter(post__category_id=category_id)
-    if tag_id is not None:
-        documents = documents.filter(post__tags=tag_id)
-    newest = documents.filter(document=tsquery).order_by("-post_id").values("post_id")[:pool]
-    strong = (
-        documents.filter(document=strong_tsquery(query))
-        .order_by("-post_id")
-        .values("post_id")[:pool]
-    )
-    return list(
-        PostSearch.objects.filter(Q(post_id__in=newest) | Q(post_id__in=strong))
-        .filter(document=tsquery)
-        .annotate(rank=SearchRank(F("document"), tsquery, weights=WEIGHTS))
-        .order_by("-rank", "-post__published_at")
-        .values_list("post_id", flat=True)[:limit]
-    )
+    rank = SearchRank(F("document"), tsquery, weights=WEIGHTS)
+    narrowed = category_id is not None or tag_id is not None
+    pool = pool * 5 if narrowed else pool
+    scores = {}
+    for candidates in (tsquery, strong_tsquery(query)):
+        rows = (
+            PostSearch.objects.filter(document=candidates)
+            .filter(document=tsquery)
+            .annotate(rank=rank)
+            .order_by("-post_id")
+            .values_list("post_id", "rank")[:pool]
+        )
+        for post_id, value in rows:
+            scores.setdefault(post_id, (-value,))
+    return rank_published(scores, category_id=category_id, tag_id=tag_id, limit=limit)
 
 
 def snippets(query, post_ids, start, end) -> dict[int, str]:
