@@ -740,3 +740,23 @@ def test_parser_cuts_very_long_queries():
 def test_a_long_query_is_cut_on_a_word_boundary():
     words = "harbour " * 40
     assert clean(words).split() == ["harbour"] * (MAX_QUERY_LENGTH // len("harbour "))
+
+
+def test_a_two_word_title_match_outranks_many_body_matches(client, make_post):
+    now = timezone.now()
+    make_post(
+        title="Harbor lantern festival returns",
+        body="The harbor had a lantern.",
+        published_at=now - timezone.timedelta(days=2),
+    )
+    make_post(title="Weekly notes", body="harbor lantern. " * 40, published_at=now)
+    assert result_titles(client, "harbor lantern") == [
+        "Harbor lantern festival returns",
+        "Weekly notes",
+    ]
+
+
+def test_a_phrase_keeps_its_small_words_on_both_engines(client, make_post):
+    make_post(title="Novel one", body="It was a war of worlds, they said.")
+    make_post(title="Novel two", body="It was a war in worlds, they said.")
+    assert result_titles(client, '"war of worlds"') == ["Novel one"]

@@ -10,11 +10,18 @@ SQLITE = [
 SQLITE_REVERSE = ["DROP TABLE IF EXISTS blog_post_fts"]
 POSTGRESQL = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
+    # English stemming without a stop-word list: phrases keep "of" and "the" as SQLite's
+    # FTS5 does; the query parser drops stop words from plain words for both engines.
     """DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = 'blog_english_stem') THEN
+            CREATE TEXT SEARCH DICTIONARY blog_english_stem (TEMPLATE = snowball, Language = english);
+        END IF;
         IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'blog_english') THEN
             CREATE TEXT SEARCH CONFIGURATION blog_english (COPY = english);
             ALTER TEXT SEARCH CONFIGURATION blog_english
-                ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
+                ALTER MAPPING FOR asciiword, asciihword, hword_asciipart WITH blog_english_stem;
+            ALTER TEXT SEARCH CONFIGURATION blog_english
+                ALTER MAPPING FOR word, hword, hword_part WITH unaccent, blog_english_stem;
         END IF;
     END $$""",
     """CREATE TABLE blog_postsearch (

@@ -33,29 +33,32 @@ def to_tsquery(query) -> SearchQuery:
     return tsquery
 
 
-def strong_tsquery(query) -> SearchQuery:
-    """The query's words restricted to the title, tags and category (weights A and B).
-
-    Only used to pick candidates, so a phrase is taken as its words: the exact
-    query ranks them. Words are letters and digits only, so quoting them is safe.
-    """
+def weighted_tsquery(query, weights: str) -> SearchQuery:
+    """The query's words restricted to parts of the document (A title, B tags and category,
+    C excerpt). Words are letters and digits only, so quoting them is safe; a phrase is
+    taken as its words, since this only sorts matches of the exact query into tiers."""
 
     def term(term):
-        return " & ".join(f"'{word}':AB" for word in term.words)
+        return " & ".join(f"'{word}':{weights}" for word in term.words)
 
     text = " & ".join("(" + " | ".join(map(term, clause)) + ")" for clause in query.clauses)
     return SearchQuery(text, search_type="raw", config=CONFIG)
 
 
 def ranked_ids(query, *, category_id, tag_id, limit, pool) -> list[int]:
-    """Published matches, best first: ranked among the newest `pool` matches and the newest
-    `pool` matches in a title, tag or category, then newer first on ties."""
+    """Published matches, best first, as (tier, rank in the tier, newest), like SQLite's.
+
+    The tier is the strongest part the whole query matches in: ts_rank adds up body
+    matches, so its weights alone cannot keep one title match above many body matches.
+    Each tier looks at its newest `pool` matches only.
+    """
     tsquery = to_tsquery(query)
     rank = SearchRank(F("document"), tsquery, weights=WEIGHTS)
     narrowed = category_id is not None or tag_id is not None
     pool = pool * 5 if narrowed else pool
+    tiers = [weighted_tsquery(query, weight) for weight in "ABC"]
     scores = {}
-    for candidates in (tsquery, strong_tsquery(query)):
+    for tier, candidates in enumerate([*tiers, tsquery]):
         rows = (
             PostSearch.objects.filter(document=candidates)
             .filter(document=tsquery)
@@ -64,7 +67,7 @@ def ranked_ids(query, *, category_id, tag_id, limit, pool) -> list[int]:
             .values_list("post_id", "rank")[:pool]
         )
         for post_id, value in rows:
-            scores.setdefault(post_id, (-value,))
+            scores.setdefault(post_id, (tier, -value))
     return rank_published(scores, category_id=category_id, tag_id=tag_id, limit=limit)
 
 
