@@ -19,13 +19,20 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = _request_id.set(request.id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
+        # Not reset afterwards: Django logs 4xx and 5xx responses after the middleware
+        # returns, and every request sets its own id first.
+        _request_id.set(request.id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+class SkipServiceUnavailable(logging.Filter):
+    """Keeps 503s (the database is down) out of the error mails: one mail a request would
+    flood the admins while the logs already say it."""
+
+    def filter(self, record):
+        return getattr(record, "status_code", None) != 503
 
 
 class RequestIdFilter(logging.Filter):

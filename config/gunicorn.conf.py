@@ -4,11 +4,14 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# 2 x CPUs + 1, capped: each worker holds a database connection.
+workers = int(os.environ.get("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2 + 1, 12)))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 keepalive = 5
+# Long search queries make long URLs; the default 4094 answers a bare 400 sooner.
+limit_request_line = 8190
 accesslog = "-"
 errorlog = "-"
 # One line a request: time, peer, forwarded-for, request, status, bytes, ms, agent, request id.

@@ -61,6 +61,18 @@ def test_a_hostile_request_id_is_replaced(client, db):
     assert "<" not in response["X-Request-ID"]
 
 
+def test_error_responses_are_logged_with_their_request_id(client, db, caplog):
+    caplog.handler.addFilter(RequestIdFilter())  # as the stdout handler has, at emit time
+    client.get("/no-such-page/", headers={"X-Request-ID": "trace-me-12345"})
+    client.get("/", headers={"X-Request-ID": "another-request-1"})
+    record = next(r for r in caplog.records if r.name == "django.request")
+    assert record.request_id == "trace-me-12345"
+
+
+def test_smtps_defaults_to_its_port():
+    assert email_settings("smtps://mailer:secret@smtp.example.com")["EMAIL_PORT"] == 465
+
+
 def test_an_error_is_logged_as_one_json_line_with_its_traceback():
     try:
         raise ValueError("boom")
@@ -86,6 +98,7 @@ def test_an_error_is_logged_as_one_json_line_with_its_traceback():
                 "EMAIL_HOST_PASSWORD": "p@ss",
                 "EMAIL_USE_TLS": True,
                 "EMAIL_USE_SSL": False,
+                "EMAIL_TIMEOUT": 10,
             },
         ),
     ],
