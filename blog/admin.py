@@ -1,6 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -8,7 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag as TaggitTag
 
-from blog.models import Category, Post, Tag
+from blog.images import validate_cover
+from blog.models import AuthorProfile, Category, Post, Tag
 
 
 @admin.register(Category)
@@ -67,6 +71,13 @@ class StatusFilter(admin.SimpleListFilter):
 
 class PostAdminForm(forms.ModelForm):
     # No Meta: the admin builds the form from the fieldsets below.
+    def clean_cover_image(self):
+        cover = self.cleaned_data["cover_image"]
+        # Only a new upload is checked: the stored cover passed when it came in.
+        if isinstance(cover, UploadedFile):
+            validate_cover(cover)
+        return cover
+
     def clean_tags(self):
         tags = self.cleaned_data["tags"]
         limit = Tag._meta.get_field("name").max_length
@@ -145,6 +156,23 @@ class PostAdmin(admin.ModelAdmin):
                 post.save()
         count = len(published)
         self.message_user(request, f"Moved {count} post(s) back to draft.", messages.SUCCESS)
+
+
+class AuthorProfileInline(admin.StackedInline):
+    model = AuthorProfile
+    fields = ["bio"]
+    can_delete = False
+    verbose_name = verbose_name_plural = "author page"
+
+
+# Django's user admin, with the bio shown on the author's page.
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [*DjangoUserAdmin.inlines, AuthorProfileInline]
 
 
 # The blog uses its own tag model; taggit's stays out of the editors' way.

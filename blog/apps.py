@@ -7,15 +7,24 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.contrib.flatpages.models import FlatPage
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+        from blog import images
         from blog.content_version import on_content_change
-        from blog.models import Category, Post, Tag, TaggedPost
+        from blog.models import AuthorProfile, Category, Post, Tag, TaggedPost
+        from blog.pages import sync_site
 
-        for model in (Post, Category, Tag, TaggedPost, get_user_model()):
+        public = (Post, Category, Tag, TaggedPost, AuthorProfile, FlatPage, get_user_model())
+        for model in public:
             post_save.connect(on_content_change, sender=model, dispatch_uid=f"bump-save-{model}")
             post_delete.connect(on_content_change, sender=model, dispatch_uid=f"bump-del-{model}")
         m2m_changed.connect(on_content_change, sender=TaggedPost, dispatch_uid="bump-tags")
+        post_delete.connect(images.post_deleted, sender=Post, dispatch_uid="delete-cover-files")
+        m2m_changed.connect(
+            on_content_change, sender=FlatPage.sites.through, dispatch_uid="bump-page-sites"
+        )
+        post_migrate.connect(sync_site, sender=self, dispatch_uid="sync-site")
         self.connect_search_index(Category, Post, Tag, TaggedPost)
 
     @staticmethod

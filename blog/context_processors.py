@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
+from blog import content_version, pages
 from blog.models import Category
 
 
@@ -8,5 +10,9 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "site_description": settings.SITE_DESCRIPTION,
-        "nav_categories": Category.objects.with_post_counts().filter(post_count__gt=0),
+        "nav_categories": Category.objects.in_use(),
+        # Querysets and the lazy object below cost nothing until a template uses them.
+        "nav_pages": pages.public_pages().only("url", "title"),
+        # For {% cache %} keys: any editorial change invalidates cached fragments.
+        "content_version": SimpleLazyObject(content_version.current),
     }

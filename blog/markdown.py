@@ -36,6 +36,9 @@ ALLOWED_ATTRIBUTES = {
     "td": {"style"},
     "th": {"style"},
 }
+# Set on every body image, whatever the Markdown or raw HTML said: body images come after the
+# title and the cover, so the browser fetches them as the reader scrolls.
+IMAGE_LOADING = {"img": {"loading": "lazy", "decoding": "async"}}
 WORDS_PER_MINUTE = 220
 CJK_CHARACTERS_PER_MINUTE = 500
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -43,7 +46,13 @@ WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
 # Ids the page templates use; a body heading must not take one of them.
-PAGE_IDS = frozenset({"main", "site-search-q", "search-q", "notfound-q"})
+PAGE_IDS = frozenset(
+    {
+        "main", "site-search-q", "search-q", "notfound-q", "toc-title", "related-title",
+        "featured-title", "more-to-read-title", "popular-posts-title", "topics-title",
+        "archive-title",
+    }
+)  # fmt: skip
 
 
 def _heading_id(title: str) -> str:
@@ -95,6 +104,7 @@ def render_markdown(source: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_attribute_filter,
+        set_tag_attribute_values=IMAGE_LOADING,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
         filter_style_properties={"text-align"},

@@ -1,4 +1,7 @@
+import html
+import re
 import uuid
+from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
@@ -6,15 +9,16 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from blog import content_version
+from blog import content_version, images
 from blog.markdown import excerpt_from_html, reading_time, render_markdown
 from blog.tagging import fold, tidy
 
@@ -100,6 +104,10 @@ class CategoryQuerySet(ContentQuerySet):
         """Annotate `post_count`, the number of published posts."""
         published = Q(posts__in=Post.objects.published())
         return self.annotate(post_count=models.Count("posts", filter=published))
+
+    def in_use(self):
+        """Categories with a published post: one index probe each, not a count of every post."""
+        return self.filter(Exists(Post.objects.published().filter(category=OuterRef("pk"))))
 
 
 class Category(models.Model):
@@ -231,6 +239,67 @@ class PostQuerySet(IndexedQuerySet):
             .order_by("-month")
         )
 
+    def featured(self):
+        """Featured posts, newest first, with what the featured block shows (no tags)."""
+        return self.filter(featured=True).for_listing().prefetch_related(None)
+
+    def popular(self):
+        """Published posts, most read first; only what a link to them needs."""
+        return (
+            self.published()
+            .order_by("-view_count", "-published_at", "-pk")
+            .only("title", "slug", "published_at")
+        )
+
+    def related_to(self, post, limit=3):
+        """Up to `limit` published posts like `post`, in one query.
+
+        Ranked by the number of tags they share with it, then being in its category, then
+        newest first. A post sharing neither a tag nor the category is not related.
+        """
+        shares_a_tag = Q(tags__in=TaggedPost.objects.filter(content_object=post.pk).values("tag"))
+        if post.category_id:
+            in_its_category = Q(category_id=post.category_id)
+            same_category = Case(When(in_its_category, then=1), default=0)
+        else:
+            in_its_category, same_category = Q(pk__in=[]), Value(0)
+        return (
+            self.published()
+            .exclude(pk=post.pk)
+            .filter(shares_a_tag | in_its_category)
+            .annotate(
+                shared_tags=Count("tags", filter=shares_a_tag, distinct=True),
+                same_category=same_category,
+            )
+            .select_related("category")
+            .only("title", "slug", "published_at", "category__name", "category__slug")
+            .order_by("-shared_tags", "-same_category", "-published_at", "-pk")[:limit]
+        )
+
+    def with_neighbours(self):
+        """Annotate the published posts just before and after each post, by publication time.
+
+        `previous_title`/`previous_slug` name the older one, `next_title`/`next_slug` the
+        newer one (None at either end): four small indexed subqueries, no extra query.
+        """
+        published = self.model._default_manager.published()
+        at, pk = OuterRef("published_at"), OuterRef("pk")
+        older = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        newer = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        older = older.order_by("-published_at", "-pk")
+        newer = newer.order_by("published_at", "pk")
+        return self.annotate(
+            previous_title=Subquery(older.values("title")[:1]),
+            previous_slug=Subquery(older.values("slug")[:1]),
+            next_title=Subquery(newer.values("title")[:1]),
+            next_slug=Subquery(newer.values("slug")[:1]),
+        )
+
+
+# body_html is sanitised and its headings carry ids (see blog/markdown.py).
+SECTION_HEADING = re.compile(r'<h2\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</h2>', re.I | re.S)
+TOC_MIN_SECTIONS = 3
+
 
 class Post(models.Model):
     class Status(models.TextChoices):
@@ -333,6 +402,10 @@ class Post(models.Model):
             ),
         ]
 
+    # The cover's file name in the database, set when the row is read; None: not read.
+    _stored_cover = None
+    COVER_DERIVED_FIELDS = ("cover_image_width", "cover_image_height", "cover_renditions")
+
     def __str__(self):
         return self.title
 
@@ -345,10 +418,26 @@ class Post(models.Model):
             self.slug = unique_slug(Post, self.title, self.pk)
         self.fill_publication_date()
         self.render()
+        cover_changed = self.cover_changed(kwargs.get("update_fields"))
+        if cover_changed:
+            old_files = images.cover_files(self.stored_cover_name(), self.cover_renditions)
+            self.refresh_cover()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *self.COVER_DERIVED_FIELDS}
         super().save(*args, **kwargs)
+        if cover_changed:
+            images.delete_on_commit(old_files)
+            self._stored_cover = self.cover_image.name
 
     def get_absolute_url(self):
         return reverse("blog:post_detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        post = super().from_db(db, field_names, values)
+        if "cover_image" in field_names:
+            post._stored_cover = post.cover_image.name or ""
+        return post
 
     def clean(self):
         # Before constraint validation, which requires a date on published posts.
@@ -366,6 +455,31 @@ class Post(models.Model):
             self.excerpt = excerpt_from_html(self.body_html)
         self.reading_time = reading_time(self.body_html)
 
+    def cover_changed(self, update_fields=None) -> bool:
+        """Whether the cover was replaced, added or removed since the row was read."""
+        if update_fields is not None and "cover_image" not in update_fields:
+            return False
+        if "cover_image" in self.get_deferred_fields():
+            return False
+        return (self.cover_image.name or "") != self.stored_cover_name()
+
+    def stored_cover_name(self) -> str:
+        if self._state.adding:
+            return ""
+        if self._stored_cover is None:
+            # Loaded without its cover and given one since: ask the database.
+            stored = Post.objects.filter(pk=self.pk).values_list("cover_image", flat=True)
+            self._stored_cover = stored.first() or ""
+        return self._stored_cover
+
+    def refresh_cover(self):
+        """Store a new cover upright and without metadata, and make its renditions."""
+        images.store_cover(self)
+
+    def cover_sources(self) -> dict[str, str]:
+        """The renditions' srcsets for the page, `webp` and `fallback`; no file is opened."""
+        return images.srcsets(self.cover_renditions)
+
     def fill_publication_date(self):
         """A post published without a date goes out now."""
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -382,6 +496,25 @@ class Post(models.Model):
     def can_be_previewed_by(self, user) -> bool:
         """Staff preview is decided here and nowhere else."""
         return user.is_active and user.is_staff and user.has_perm("blog.change_post")
+
+    @property
+    def search_title(self) -> str:
+        """The title search engines and social cards show."""
+        return self.seo_title.strip() or self.title
+
+    @property
+    def search_description(self) -> str:
+        """The summary search engines and social cards show."""
+        return self.meta_description.strip() or self.excerpt.strip() or self.title
+
+    @cached_property
+    def table_of_contents(self) -> list[tuple[str, str]]:
+        """(id, text) of the body's h2 sections, when there are enough to need a contents list."""
+        sections = [
+            (html.unescape(anchor), " ".join(html.unescape(strip_tags(text)).split()))
+            for anchor, text in SECTION_HEADING.findall(self.body_html)
+        ]
+        return sections if len(sections) >= TOC_MIN_SECTIONS else []
 
 
 class AuthorProfile(models.Model):

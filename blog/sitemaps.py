@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from blog import pages
 from blog.models import Category, Post, Tag
 
 
@@ -52,9 +53,19 @@ class HomeSitemap(SiteSitemap):
         return reverse(name)
 
 
+class PageSitemap(SiteSitemap):
+    """Static pages anyone may read (not those requiring a login)."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return pages.public_pages().order_by("url").only("url")
+
+
 SITEMAPS = {
     "home": HomeSitemap,
     "posts": PostSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
+    "pages": PageSitemap,
 }

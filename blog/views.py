@@ -29,13 +29,29 @@ class PublishedPostsMixin:
 class PostListView(PublishedPostsMixin, ListView):
     template_name = "blog/post_list.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["featured_posts"] = Post.objects.published().featured()[:3]
+        return context
+
 
 class PostDetailView(DetailView):
     template_name = "blog/post_detail.html"
 
     def get_queryset(self):
         # Built per request: published() compares with the current time.
-        return Post.objects.published().select_related("category", "author")
+        return (
+            Post.objects.published()
+            .select_related("category", "author")
+            .prefetch_related("tags")
+            .with_neighbours()
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            related_posts=Post.objects.related_to(self.object), **kwargs
+        )
 
 
 class PostsOfView(PublishedPostsMixin, ListView):
@@ -53,8 +69,11 @@ class PostsOfView(PublishedPostsMixin, ListView):
 
     def get_queryset(self):
         lookup = {self.subject_field: self.kwargs[self.subject_field]}
-        self.subject = get_object_or_404(self.subject_model, **lookup)
+        self.subject = get_object_or_404(self.get_subject_queryset(), **lookup)
         return super().get_queryset().filter(**{self.posts_filter: self.subject})
+
+    def get_subject_queryset(self):
+        return self.subject_model._default_manager.all()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.context_name: self.subject}, **kwargs)
@@ -74,6 +93,14 @@ class AuthorDetailView(PostsOfView):
     template_name = "blog/author_detail.html"
     subject_model, posts_filter, context_name = get_user_model(), "author", "author"
     subject_field = "username"
+
+    def get_subject_queryset(self):
+        return super().get_subject_queryset().select_related("author_profile")
+
+    def get_context_data(self, **kwargs):
+        # Not every user has a profile; select_related knows, so asking costs no query.
+        profile = getattr(self.subject, "author_profile", None)
+        return super().get_context_data(bio=profile.bio.strip() if profile else "", **kwargs)
 
 
 class ArchiveMonthView(PublishedPostsMixin, MonthArchiveView):
@@ -124,10 +151,12 @@ class SearchView(PublishedPostsMixin, ListView):
 def post_preview(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    post = get_object_or_404(Post.objects.select_related("category", "author"), pk=pk)
+    posts = Post.objects.select_related("category", "author").prefetch_related("tags")
+    post = get_object_or_404(posts.with_neighbours(), pk=pk)
     if not post.can_be_previewed_by(request.user):
         raise Http404
-    response = render(request, "blog/post_detail.html", {"post": post, "is_preview": True})
+    context = {"post": post, "is_preview": True, "related_posts": Post.objects.related_to(post)}
+    response = render(request, "blog/post_detail.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Static pages (About, Contact, ...) edited in the admin; flatpages needs the sites framework.
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "taggit",
     "axes",
     "blog",
@@ -61,8 +64,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "blog.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "blog.middleware.PermissionsPolicyMiddleware",
+    "blog.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "blog.middleware.RejectNulBytesMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -73,11 +78,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# The one Site row; blog.apps keeps its domain and name in step with SITE_URL and SITE_NAME.
+SITE_ID = 1
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -123,8 +129,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, degrading to misses while Redis is away.
+            "BACKEND": "blog.cache_backends.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "blog"),
         }
     }
@@ -246,10 +254,13 @@ def email_settings(url: str) -> dict:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     parts = urlsplit(url)
     options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    default_port = {"smtps": 465, "submission": 587}.get(parts.scheme, 25)
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": parts.port or 25,
+        "EMAIL_PORT": parts.port or default_port,
+        # A slow mail server must not hold a worker for long.
+        "EMAIL_TIMEOUT": 10,
         "EMAIL_HOST_USER": unquote(parts.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
         "EMAIL_USE_TLS": options.get("tls") in {"1", "true"} or parts.scheme == "submission",
@@ -284,13 +295,20 @@ PAGE_CACHE_EXCLUDED_PREFIXES = (
     "/media/",
 )
 VIEW_COUNT_COOKIE_MAX_AGE = 30 * 60
+# Cover uploads larger than this many bytes or pixels are refused: decoding a huge image
+# takes memory in proportion to its pixels, not its file size.
+COVER_MAX_BYTES = env_int("COVER_MAX_BYTES", 10 * 1024 * 1024)
+COVER_MAX_PIXELS = env_int("COVER_MAX_PIXELS", 40_000_000)
 
 # Logging -------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "blog.request_log.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "blog.request_log.RequestIdFilter"},
+        "skip_503": {"()": "blog.request_log.SkipServiceUnavailable"},
+    },
     "formatters": {"json": {"()": "blog.request_log.JsonFormatter"}},
     "handlers": {
         "stdout": {
@@ -302,7 +320,7 @@ LOGGING = {
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["request_id"],
+            "filters": ["request_id", "skip_503"],
         },
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},

@@ -42,6 +42,8 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    # Static pages: a page saved with the URL "/about/" is served at /pages/about/.
+    path("pages/", include("django.contrib.flatpages.urls")),
     path("", include("blog.urls")),
 ]
 

@@ -114,9 +114,13 @@ def test_https_links_are_kept_with_a_safe_rel():
 
 def test_images_with_https_sources_are_kept():
     html = render_markdown("![Harbour at dusk](https://example.com/harbour.jpg)")
-    assert ("img", {"src": "https://example.com/harbour.jpg", "alt": "Harbour at dusk"}) in (
-        elements(html)
-    )
+    image = {
+        "src": "https://example.com/harbour.jpg",
+        "alt": "Harbour at dusk",
+        "loading": "lazy",
+        "decoding": "async",
+    }
+    assert ("img", image) in elements(html)
 
 
 # Hostile Markdown ----------------------------------------------------------------------------

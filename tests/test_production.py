@@ -118,10 +118,39 @@ def test_redis_url_switches_the_cache_to_redis():
     result = run_manage(
         "shell", "--verbosity", "0", "--command", code, REDIS_URL="redis://h:6379/0"
     )
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "blog.cache_backends.ResilientRedisCache"
 
 
 def test_without_redis_the_cache_is_shared_by_all_workers():
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     result = run_manage("shell", "--verbosity", "0", "--command", code)
     assert result.stdout.strip().endswith("FileBasedCache")
+
+
+def test_pages_still_answer_with_redis_down(db, settings, make_post):
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "blog.cache_backends.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    post = make_post(title="Still here", slug="still-here")
+    responses = [Client().get(url) for url in ("/", post.get_absolute_url(), "/search/?q=here")]
+    assert [response.status_code for response in responses] == [200, 200, 200]
+
+
+def test_health_reports_redis_down(client, db, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "blog.cache_backends.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    assert client.get("/healthz").status_code == 503
+
+
+def test_health_answers_a_probe_addressed_by_ip(client, db):
+    assert client.get("/healthz", headers={"Host": "10.0.0.5:8000"}).status_code == 200

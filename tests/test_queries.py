@@ -6,13 +6,18 @@ import pytest
 
 MARCH_2024 = datetime.datetime(2024, 3, 1, 12, 0, tzinfo=datetime.UTC)
 
-# Queries every public page runs: the categories in the navigation, with published counts.
-NAV = 1
+# Queries every public page runs: the categories in the navigation, with published counts;
+# the static pages in the navigation.
+NAV = 2
+# The "More to read" footer when its fragment is not cached (tests start with an empty cache):
+# the content version's next scheduled post (its key), the popular posts, the tags with counts.
+MORE_TO_READ = 3
 
 # Each list page with the queries it is allowed, besides the navigation.
 PAGES = {
-    # count for the paginator, posts with category and author joined, tags of those posts
-    "home": ("/", 3),
+    # count for the paginator, posts with category and author joined, tags of those posts,
+    # the featured posts (first page only)
+    "home": ("/", 4),
     # the category, "has it any published post?", count, posts, tags
     "category": ("/category/news/", 5),
     # the tag, "has it any published post?", count, posts, tags
@@ -21,8 +26,9 @@ PAGES = {
     "author": ("/author/ada/", 5),
     # "any post this month?", days with posts, next month, previous month, count, posts, tags
     "archive month": ("/archive/2024/3/", 7),
-    # ranked ids from the search index, the page's posts, their tags, their snippets
-    "search": ("/search/?q=harbour", 4),
+    # candidates of the four ranking tiers (title, tags and category, excerpt, body), the
+    # published filter over them, the page's posts, their tags, their snippets
+    "search": ("/search/?q=harbour", 8),
 }
 
 
@@ -51,7 +57,7 @@ def test_list_page_runs_constant_queries(
 ):
     url, queries = PAGES[name]
     posts(number_of_posts)
-    with django_assert_num_queries(NAV + queries):
+    with django_assert_num_queries(NAV + MORE_TO_READ + queries):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -62,7 +68,7 @@ def test_archive_index_runs_constant_queries(
 ):
     posts(number_of_posts)
     # months with their post counts
-    with django_assert_num_queries(NAV + 1):
+    with django_assert_num_queries(NAV + MORE_TO_READ + 1):
         client.get("/archive/")
 
 
@@ -71,6 +77,18 @@ def test_post_page_runs_constant_queries(
     client, make_post, category, django_assert_num_queries, number_of_tags
 ):
     post = make_post(category=category, tags=[f"Tag {n}" for n in range(number_of_tags)])
-    # the post with category and author joined, its tags
-    with django_assert_num_queries(NAV + 2):
+    # the post with category and author joined and its neighbours as subqueries, its tags,
+    # the related posts
+    with django_assert_num_queries(NAV + MORE_TO_READ + 3):
+        client.get(post.get_absolute_url())
+
+
+@pytest.mark.parametrize("number_of_posts", [1, 12])
+def test_post_page_with_a_warm_fragment_cache(
+    client, posts, django_assert_num_queries, number_of_posts
+):
+    post = posts(number_of_posts)[0]
+    client.get(post.get_absolute_url())
+    # The footer comes from the cache: the navigation, the post, its tags, the related posts.
+    with django_assert_num_queries(NAV + 3):
         client.get(post.get_absolute_url())

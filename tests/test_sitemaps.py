@@ -47,3 +47,8 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_the_admin_out(client, db, se
 
 def test_robots_txt_does_not_block_search(client, db):
     assert "/search" not in client.get(reverse("robots")).text
+
+
+def test_robots_txt_does_not_reveal_a_moved_admin(client, db, settings):
+    settings.ADMIN_URL = "back-office-7f3/"
+    assert "back-office" not in client.get(reverse("robots")).text

@@ -6,51 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('blog', '0002_search_index'),
+        ("blog", "0002_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuthorProfile',
+            name="AuthorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bio', models.TextField(blank=True, help_text="A few sentences shown on the author's page.")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "bio",
+                    models.TextField(
+                        blank=True, help_text="A few sentences shown on the author's page."
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='post',
-            name='cover_renditions',
+            model_name="post",
+            name="cover_renditions",
             field=models.JSONField(blank=True, default=list, editable=False),
         ),
         migrations.AddField(
-            model_name='post',
-            name='featured',
-            field=models.BooleanField(default=False, help_text='Show this post in the featured block above the home page list.'),
+            model_name="post",
+            name="featured",
+            field=models.BooleanField(
+                default=False,
+                help_text="Show this post in the featured block above the home page list.",
+            ),
         ),
         migrations.AddField(
-            model_name='post',
-            name='meta_description',
-            field=models.CharField(blank=True, help_text='The summary search engines and social cards show. Empty: the excerpt.', max_length=200),
+            model_name="post",
+            name="meta_description",
+            field=models.CharField(
+                blank=True,
+                help_text="The summary search engines and social cards show. Empty: the excerpt.",
+                max_length=200,
+            ),
         ),
         migrations.AddField(
-            model_name='post',
-            name='seo_title',
-            field=models.CharField(blank=True, help_text="The title search engines show. Leave empty to use the post's title.", max_length=70, verbose_name='SEO title'),
+            model_name="post",
+            name="seo_title",
+            field=models.CharField(
+                blank=True,
+                help_text="The title search engines show. Leave empty to use the post's title.",
+                max_length=70,
+                verbose_name="SEO title",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['featured', 'status', '-published_at'], name='post_featured'),
+            model_name="post",
+            index=models.Index(
+                fields=["featured", "status", "-published_at"], name="post_featured"
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['status', '-view_count'], name='post_popular'),
+            model_name="post",
+            index=models.Index(fields=["status", "-view_count"], name="post_popular"),
         ),
         migrations.AddField(
-            model_name='authorprofile',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='author_profile', to=settings.AUTH_USER_MODEL),
+            model_name="authorprofile",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="author_profile",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

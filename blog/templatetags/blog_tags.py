@@ -2,6 +2,9 @@ from django import template
 from django.conf import settings
 from django.utils.encoding import escape_uri_path
 
+from blog import seo
+from blog.models import Post, Tag
+
 register = template.Library()
 
 
@@ -32,3 +35,33 @@ def canonical_url(context) -> str:
     page = request.GET.get("page", "")
     suffix = f"?page={page}" if page.isdigit() and page != "1" else ""
     return settings.SITE_URL + escape_uri_path(request.path) + suffix
+
+
+@register.filter
+def absolute(url: str) -> str:
+    """A path on SITE_URL; an address with its own host stays as it is."""
+    return seo.absolute_url(url)
+
+
+@register.simple_tag
+def blog_posting_json_ld(post):
+    """The post's schema.org BlogPosting, safe to write inside a <script> element."""
+    return seo.to_json_ld(seo.blog_posting(post))
+
+
+@register.simple_tag
+def breadcrumbs_json_ld(post):
+    """The post's schema.org BreadcrumbList (Home, category, post), safe inside a <script>."""
+    return seo.to_json_ld(seo.breadcrumbs(post))
+
+
+@register.simple_tag
+def popular_posts(count: int = 5):
+    """The most read published posts (a lazy queryset: put it inside a {% cache %} block)."""
+    return Post.objects.popular()[:count]
+
+
+@register.simple_tag
+def popular_tags(count: int = 20):
+    """Tags with their number of published posts, most used first (lazy, like popular_posts)."""
+    return Tag.objects.popular()[:count]

@@ -1,0 +1,59 @@
+"""Redis as a cache that the site can live without."""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+UNREACHABLE = (RedisError, OSError)
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's Redis cache, but a Redis outage is a cache miss, not a 500.
+
+    Pages, fragments and the content version then simply render fresh until Redis is back;
+    /healthz reports the outage.
+    """
+
+    def _quietly(self, method, fallback, *args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except UNREACHABLE as error:
+            logger.warning("Cache unreachable (%s): carrying on without it.", type(error).__name__)
+            return fallback
+
+    def get(self, *args, **kwargs):
+        default = kwargs.get("default", args[1] if len(args) > 1 else None)
+        return self._quietly(super().get, default, *args, **kwargs)
+
+    def get_many(self, *args, **kwargs):
+        return self._quietly(super().get_many, {}, *args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        return self._quietly(super().set, None, *args, **kwargs)
+
+    def set_many(self, keys, *args, **kwargs):
+        return self._quietly(super().set_many, list(keys), keys, *args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        return self._quietly(super().add, False, *args, **kwargs)
+
+    def touch(self, *args, **kwargs):
+        return self._quietly(super().touch, False, *args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        return self._quietly(super().delete, False, *args, **kwargs)
+
+    def delete_many(self, *args, **kwargs):
+        return self._quietly(super().delete_many, None, *args, **kwargs)
+
+    def has_key(self, *args, **kwargs):
+        return self._quietly(super().has_key, False, *args, **kwargs)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except UNREACHABLE as error:
+            # As for a missing key: callers already handle that.
+            raise ValueError(f"Cache unreachable: {error}") from error
