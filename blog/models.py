@@ -53,6 +53,30 @@ def _search():
     return search
 
 
+class TaxonomyQuerySet(ContentQuerySet):
+    """Renaming categories or tags in bulk changes the search text of their posts."""
+
+    def update(self, **kwargs):
+        if "name" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            post_ids = list(self.post_ids())
+            rows = super().update(**kwargs)
+            _search().index_posts(post_ids)
+        return rows
+
+
+class TaggedPostQuerySet(models.QuerySet):
+    """Tagging posts in bulk fires no signals: reindex them and bump the content version."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            _search().index_posts({tagging.content_object_id for tagging in created})
+        content_version.bump_on_commit()
+        return created
+
+
 class IndexedQuerySet(ContentQuerySet):
     """Also keeps the search index in step with bulk writes to posts."""
 
@@ -99,11 +123,14 @@ def unique_slug(model, text: str, instance_pk=None, max_length: int = 200) -> st
     return slug
 
 
-class CategoryQuerySet(ContentQuerySet):
+class CategoryQuerySet(TaxonomyQuerySet):
     def with_post_counts(self):
         """Annotate `post_count`, the number of published posts."""
         published = Q(posts__in=Post.objects.published())
         return self.annotate(post_count=models.Count("posts", filter=published))
+
+    def post_ids(self):
+        return Post.objects.filter(category__in=self).values_list("pk", flat=True)
 
     def in_use(self):
         """Categories with a published post: one index probe each, not a count of every post."""
@@ -133,7 +160,7 @@ class Category(models.Model):
         return self.posts.all()
 
 
-class TagQuerySet(ContentQuerySet):
+class TagQuerySet(TaxonomyQuerySet):
     def get_or_create_folded(self, name: str) -> "Tag":
         """The tag named `name` in any letter case, created if there is none."""
         return self.filter(folded_name=fold(name)).first() or self.create(name=name)
@@ -142,6 +169,9 @@ class TagQuerySet(ContentQuerySet):
         """Annotate `post_count`, the number of published posts, in one query."""
         published = Q(tagged_posts__content_object__in=Post.objects.published())
         return self.annotate(post_count=models.Count("tagged_posts", filter=published))
+
+    def post_ids(self):
+        return Post.objects.filter(tags__in=self).values_list("pk", flat=True).distinct()
 
     def popular(self):
         """Tags of published posts, most used first."""
@@ -185,6 +215,8 @@ class Tag(TagBase):
 class TaggedPost(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_posts")
     content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
+
+    objects = TaggedPostQuerySet.as_manager()
 
     class Meta:
         constraints = [

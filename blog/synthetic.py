@@ -31,7 +31,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.models import Category, Post, Tag, TaggedPost
-from blog.search import index_posts
 from blog.tagging import fold
 
 MIN_WORDS = 400
@@ -1006,13 +1005,13 @@ def generate_posts(
                 )
                 for post in posts:
                     post.pk = ids[post.slug]
+            # Every post gets at least one tag, and tagging in bulk indexes the tagged posts:
+            # the posts are indexed once, with their tags.
             TaggedPost.objects.bulk_create(
                 TaggedPost(tag=tags[rank], content_object=post)
                 for post, made in zip(posts, batch, strict=True)
                 for rank in made.plan.tags
             )
-            # Indexed once the tags exist: bulk_create was told not to index.
-            index_posts([post.pk for post in posts])
         created += len(posts)
         if progress:
             progress(created, count)

@@ -148,6 +148,7 @@ class Browser:
     def get(self, path):
         request = urllib.request.Request(self.base_url + path, headers={"User-Agent": BROWSER})
         with self.opener.open(request, timeout=60) as response:
+            self.last_headers = response.headers
             return response.read().decode()
 
     def submit(self, path, fields):

@@ -136,3 +136,23 @@ def test_an_unchanged_page_answers_304(post):
     etag = page("/")["ETag"]
     client = Client(headers={"User-Agent": BROWSER, "If-None-Match": etag})
     assert client.get("/").status_code == 304
+
+
+def test_tagging_in_bulk_shows_at_once(post, commit):
+    from blog.models import Tag, TaggedPost
+
+    page(post.get_absolute_url())
+    tag = commit(Tag.objects.create, name="Lighthouses")
+    commit(TaggedPost.objects.bulk_create, [TaggedPost(tag=tag, content_object=post)])
+    assert "Lighthouses" in page(post.get_absolute_url()).text
+
+
+def test_a_cached_404_turns_into_the_post_once_published(make_post, commit):
+    page("/posts/coming-soon/")
+    commit(make_post, title="Coming soon", slug="coming-soon")
+    assert page("/posts/coming-soon/").status_code == 200
+
+
+def test_a_response_that_sets_a_cookie_is_not_stored(post):
+    first = page(reverse("admin:login"))  # sets the CSRF cookie; also outside the cache
+    assert "X-Page-Cache" not in first

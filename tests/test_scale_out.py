@@ -5,6 +5,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 from django.conf import settings
 
 from tests.live_site import (
@@ -45,23 +46,27 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("scale-out")
+    redis_url = f"redis://{REDIS[0]}:{REDIS[1]}/0"
+    prefix = f"test-{uuid.uuid4().hex}"
     with fresh_database(tmp_path) as database_url:
-        env = site_environment(
-            database_url,
-            tmp_path,
-            REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/0",
-            CACHE_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
-        )
+        env = site_environment(database_url, tmp_path, REDIS_URL=redis_url, CACHE_KEY_PREFIX=prefix)
         prepare(env)
         manage(env, "shell", "--verbosity", "0", "--command", CREATE_EDITOR)
-        with gunicorn(env, workers=2) as server_a, gunicorn(env, workers=2) as server_b:
-            yield server_a, server_b, env
+        try:
+            with gunicorn(env, workers=2) as server_a, gunicorn(env, workers=2) as server_b:
+                yield server_a, server_b, env
+        finally:
+            shared = redis.Redis.from_url(redis_url)
+            for key in shared.scan_iter(f"{prefix}:*"):
+                shared.delete(key)
 
 
 def test_a_post_published_on_one_server_shows_on_the_other_at_once(two_servers):
     server_a, server_b, _ = two_servers
     reader = Browser(server_b)
-    reader.get("/")  # B caches its home page
+    reader.get("/")
+    reader.get("/")
+    assert reader.last_headers["X-Page-Cache"] == "hit"  # B serves its home page from the cache
     editor = Browser(server_a)
     editor.submit("/admin/login/", {"username": "chief", "password": "scale-out-password-1"})
     editor.submit(

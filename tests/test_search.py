@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import search
-from blog.models import Category, Post, Tag
+from blog.models import Category, Post, Tag, TaggedPost
 from blog.search.query import MAX_QUERY_LENGTH, MAX_TERMS, clean, parse
 
 HOUR = datetime.timedelta(hours=1)
@@ -760,3 +760,22 @@ def test_a_phrase_keeps_its_small_words_on_both_engines(client, make_post):
     make_post(title="Novel one", body="It was a war of worlds, they said.")
     make_post(title="Novel two", body="It was a war in worlds, they said.")
     assert result_titles(client, '"war of worlds"') == ["Novel one"]
+
+
+def test_renaming_categories_in_bulk_updates_the_index(client, make_post, category):
+    make_post(title="Filed", category=category)
+    Category.objects.filter(pk=category.pk).update(name="Xyzzycat")
+    assert result_titles(client, "xyzzycat") == ["Filed"]
+
+
+def test_renaming_tags_in_bulk_updates_the_index(client, make_post):
+    make_post(title="Tagged", tags=["Harbour"])
+    Tag.objects.filter(name="Harbour").update(name="Quayside")
+    assert result_titles(client, "quayside") == ["Tagged"]
+
+
+def test_tagging_in_bulk_updates_the_index(client, make_post):
+    post = make_post(title="Bulk tagged")
+    tag = Tag.objects.create(name="Lighthouse")
+    TaggedPost.objects.bulk_create([TaggedPost(tag=tag, content_object=post)])
+    assert result_titles(client, "lighthouse") == ["Bulk tagged"]
