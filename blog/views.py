@@ -139,7 +139,12 @@ class SearchView(PublishedPostsMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
-            query=self.text, category=self.category, tag=self.tag, **kwargs
+            query=self.text,
+            category=self.category,
+            tag=self.tag,
+            # Only the best MAX_RESULTS are ranked and shown; say "500+" rather than 500.
+            more_results=len(self.object_list) >= search.MAX_RESULTS,
+            **kwargs,
         )
         search.highlight(self.query, context["object_list"])
         if not context["object_list"]:

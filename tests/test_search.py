@@ -779,3 +779,10 @@ def test_tagging_in_bulk_updates_the_index(client, make_post):
     tag = Tag.objects.create(name="Lighthouse")
     TaggedPost.objects.bulk_create([TaggedPost(tag=tag, content_object=post)])
     assert result_titles(client, "lighthouse") == ["Bulk tagged"]
+
+
+def test_more_results_than_are_ranked_are_counted_with_a_plus(client, make_post, monkeypatch):
+    monkeypatch.setattr("blog.search.MAX_RESULTS", 2)
+    for i in range(3):
+        make_post(title=f"Harbour report {i}")
+    assert "2+ results" in search_page(client, "harbour")
