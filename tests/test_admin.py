@@ -20,36 +20,6 @@ def changelist_url():
     return admin_url("blog_post_changelist")
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def post_form(editor, category):
-    """`post_form(**fields)`: the add form as an editor fills it in, minus the date."""
-
-    def fill(**fields):
-        return {
-            "title": "Harbour bridge reopens",
-            "slug": "",
-            "excerpt": "",
-            "body": "Engineers replaced every cable of the span.",
-            "status": Post.Status.DRAFT,
-            "published_at_0": "",
-            "published_at_1": "",
-            "author": editor.pk,
-            "category": category.pk,
-            "tags": "AI Security, Open Source",
-            "cover_image_alt": "",
-            "_save": "Save",
-            **fields,
-        }
-
-    return fill
-
-
 def a_minute_ago():
     moment = timezone.localtime() - timezone.timedelta(minutes=1)
     return {

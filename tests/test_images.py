@@ -77,31 +77,11 @@ def with_cover(make_post):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def post_form(editor, category):
-    """`post_form(**fields)`: the admin's add form as an editor fills it in."""
+def post_form(post_form):
+    """The admin's add form with a described cover and no tags."""
 
     def fill(**fields):
-        return {
-            "title": "Harbour bridge reopens",
-            "slug": "",
-            "excerpt": "",
-            "body": "Engineers replaced every cable of the span.",
-            "status": Post.Status.DRAFT,
-            "published_at_0": "",
-            "published_at_1": "",
-            "author": editor.pk,
-            "category": category.pk,
-            "tags": "",
-            "cover_image_alt": "The bridge at dusk",
-            "_save": "Save",
-            **fields,
-        }
+        return post_form(**{"tags": "", "cover_image_alt": "The bridge at dusk", **fields})
 
     return fill
 
