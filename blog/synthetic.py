@@ -26,7 +26,7 @@ from typing import NamedTuple
 import django
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -1015,4 +1015,7 @@ def generate_posts(
         created += len(posts)
         if progress:
             progress(created, count)
+    # Fresh statistics after a bulk load, or the planners guess from an empty table.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return created

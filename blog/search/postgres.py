@@ -53,21 +53,25 @@ def ranked_ids(query, *, category_id, tag_id, limit, pool) -> list[int]:
     Each tier looks at its newest `pool` matches only.
     """
     tsquery = to_tsquery(query)
-    rank = SearchRank(F("document"), tsquery, weights=WEIGHTS)
     narrowed = category_id is not None or tag_id is not None
     pool = pool * 5 if narrowed else pool
-    tiers = [weighted_tsquery(query, weight) for weight in "ABC"]
-    scores = {}
-    for tier, candidates in enumerate([*tiers, tsquery]):
-        rows = (
+    tiers = {}
+    for tier, candidates in enumerate([*(weighted_tsquery(query, w) for w in "ABC"), tsquery]):
+        newest = (
             PostSearch.objects.filter(document=candidates)
             .filter(document=tsquery)
-            .annotate(rank=rank)
             .order_by("-post_id")
-            .values_list("post_id", "rank")[:pool]
+            .values_list("post_id", flat=True)[:pool]
         )
-        for post_id, value in rows:
-            scores.setdefault(post_id, (tier, -value))
+        for post_id in newest:
+            tiers.setdefault(post_id, tier)
+    # Ranked once, for the candidates only: ts_rank reads each whole document.
+    ranks = PostSearch.objects.filter(post_id__in=list(tiers)).annotate(
+        rank=SearchRank(F("document"), tsquery, weights=WEIGHTS)
+    )
+    scores = {
+        post_id: (tiers[post_id], -rank) for post_id, rank in ranks.values_list("post_id", "rank")
+    }
     return rank_published(scores, category_id=category_id, tag_id=tag_id, limit=limit)
 
 
