@@ -59,7 +59,8 @@ class AtomPostsFeed(LatestPostsFeed):
 
 class CategoryFeed(LatestPostsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Category, slug=slug)
+        # Like its page: a category of hidden posts only must not show that it exists.
+        return get_object_or_404(Category.objects.in_use(), slug=slug)
 
     def title(self, category):
         return f"{category.name} | {settings.SITE_NAME}"
@@ -76,7 +77,7 @@ class CategoryFeed(LatestPostsFeed):
 
 class TagFeed(LatestPostsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag.objects.in_use(), slug=slug)
 
     def title(self, tag):
         return f"Posts tagged {tag.name} | {settings.SITE_NAME}"

@@ -98,7 +98,11 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 
 def render_markdown(source: str) -> str:
     """Render Markdown and sanitise the result: no script, no handlers, no javascript: URLs."""
-    html = _parser.render(source.replace("\x00", ""))
+    return sanitize_html(_parser.render(source.replace("\x00", "")))
+
+
+def sanitize_html(html: str) -> str:
+    """The allow-list every stored HTML body passes through."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -173,6 +173,10 @@ class TagQuerySet(TaxonomyQuerySet):
     def post_ids(self):
         return Post.objects.filter(tags__in=self).values_list("pk", flat=True).distinct()
 
+    def in_use(self):
+        """Tags of at least one published post."""
+        return self.filter(Exists(Post.objects.published().filter(tags=OuterRef("pk"))))
+
     def popular(self):
         """Tags of published posts, most used first."""
         return self.with_post_counts().filter(post_count__gt=0).order_by("-post_count", "name")

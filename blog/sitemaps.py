@@ -11,7 +11,9 @@ from blog.models import Category, Post, Tag
 class SiteSitemap(Sitemap):
     """Addresses on SITE_URL, whatever host or scheme the request came through."""
 
-    def get_protocol(self, protocol=None):
+    @property
+    def protocol(self):
+        # A property, not get_protocol(): Django's sitemap index reads the attribute.
         return urlsplit(settings.SITE_URL).scheme or "https"
 
     def get_domain(self, site=None):

@@ -298,7 +298,7 @@ VIEW_COUNT_COOKIE_MAX_AGE = 30 * 60
 # Cover uploads larger than this many bytes or pixels are refused: decoding a huge image
 # takes memory in proportion to its pixels, not its file size.
 COVER_MAX_BYTES = env_int("COVER_MAX_BYTES", 10 * 1024 * 1024)
-COVER_MAX_PIXELS = env_int("COVER_MAX_PIXELS", 40_000_000)
+COVER_MAX_PIXELS = env_int("COVER_MAX_PIXELS", 25_000_000)
 
 # Logging -------------------------------------------------------------------
 

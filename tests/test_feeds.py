@@ -80,3 +80,13 @@ def test_a_category_page_advertises_its_own_feed(client, post):
 
 def test_an_unknown_category_feed_is_not_found(client, db):
     assert client.get(reverse("blog:category_feed", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["category", "tag"])
+def test_a_feed_of_hidden_posts_only_is_not_found(client, draft, scheduled, category, kind):
+    for hidden in (draft, scheduled):
+        hidden.category = category
+        hidden.save()
+        hidden.tags.add("Embargo")
+    url = reverse(f"blog:{kind}_feed", args=["news" if kind == "category" else "embargo"])
+    assert client.get(url).status_code == 404

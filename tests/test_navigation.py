@@ -398,3 +398,15 @@ def test_the_site_follows_site_url_so_feeds_do_not_point_at_example_com(
     make_post(title="Linked", slug="linked")
     feed = feedparser.parse(client.get(reverse("blog:feed_rss")).content)
     assert feed.entries[0].link.endswith(f"//{site.domain}/posts/linked/")
+
+
+def test_a_static_page_is_sanitised_and_its_title_escaped(client, db):
+    from django.contrib.flatpages.models import FlatPage
+    from django.contrib.sites.models import Site
+
+    page = FlatPage.objects.create(
+        url="/about/", title="About <b>us</b>", content="<p>Hi</p><script>alert(1)</script>"
+    )
+    page.sites.add(Site.objects.get_current())
+    html = client.get("/pages/about/").text
+    assert "<script>alert(1)" not in html and "About &lt;b&gt;us&lt;/b&gt;" in html

@@ -52,3 +52,13 @@ def test_robots_txt_does_not_block_search(client, db):
 def test_robots_txt_does_not_reveal_a_moved_admin(client, db, settings):
     settings.ADMIN_URL = "back-office-7f3/"
     assert "back-office" not in client.get(reverse("robots")).text
+
+
+def test_the_sitemap_index_points_at_sections_on_the_site_url(
+    client, make_post, monkeypatch, settings
+):
+    settings.SITE_URL = "https://blog.example.com"
+    monkeypatch.setattr("blog.views.SITEMAP_LIMIT", 1)
+    make_post(title="One", slug="one")
+    make_post(title="Two", slug="two")
+    assert all(url.startswith("https://") for url in sitemap_urls(client))

@@ -1,8 +1,10 @@
 from django import template
 from django.conf import settings
 from django.utils.encoding import escape_uri_path
+from django.utils.safestring import mark_safe
 
 from blog import seo
+from blog.markdown import sanitize_html
 from blog.models import Post, Tag
 
 register = template.Library()
@@ -65,3 +67,9 @@ def popular_posts(count: int = 5):
 def popular_tags(count: int = 20):
     """Tags with their number of published posts, most used first (lazy, like popular_posts)."""
     return Tag.objects.popular()[:count]
+
+
+@register.filter
+def sanitized(html: str) -> str:
+    """Staff HTML outside Markdown (static pages), through the same allow-list."""
+    return mark_safe(sanitize_html(str(html)))
