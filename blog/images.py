@@ -17,7 +17,8 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, ImageSequence
 
-# Only these decoders ever see an upload: every other Pillow plugin is attack surface.
+# The formats a cover may be. (Django's ImageField has already let Pillow identify the file with
+# all its plugins; decoding and processing then use only these.)
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 ANIMATED_FORMATS = ("GIF", "WEBP")
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
