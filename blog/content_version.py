@@ -24,6 +24,11 @@ def current() -> str:
     return state["version"]
 
 
+def cached(name: str, compute, timeout: int = 300):
+    """`compute()`, kept in the cache until the content changes (or `timeout` seconds pass)."""
+    return cache.get_or_set(f"blog:{name}:{current()}", compute, timeout)
+
+
 def bump_on_commit() -> None:
     transaction.on_commit(_bump)
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView, MonthArchiveView
 
-from blog import ratelimit, search
+from blog import content_version, ratelimit, search
 from blog.client_ip import client_ip
 from blog.models import Category, Post, Tag
 from blog.sitemaps import SITEMAPS
@@ -148,7 +148,10 @@ class SearchView(PublishedPostsMixin, ListView):
         )
         search.highlight(self.query, context["object_list"])
         if not context["object_list"]:
-            context["popular_tags"] = Tag.objects.popular()[:20]
+            # Counting every tagging is costly on a large archive: counted once per content version.
+            context["popular_tags"] = content_version.cached(
+                "popular-tags", lambda: list(Tag.objects.popular()[:20])
+            )
             context["recent_posts"] = Post.objects.published().for_listing()[:5]
         return context
 
