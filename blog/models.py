@@ -156,9 +156,6 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("blog:category_detail", args=[self.slug])
 
-    def posts_for_search(self):
-        return self.posts.all()
-
 
 class TagQuerySet(TaxonomyQuerySet):
     def get_or_create_folded(self, name: str) -> "Tag":
@@ -207,9 +204,6 @@ class Tag(TagBase):
 
     def get_absolute_url(self):
         return reverse("blog:tag_detail", args=[self.slug])
-
-    def posts_for_search(self):
-        return Post.objects.filter(tags=self)
 
     def slugify(self, tag, i=None):
         # A name made only of symbols or emoji has no slug of its own.

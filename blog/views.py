@@ -126,13 +126,14 @@ class SearchView(PublishedPostsMixin, ListView):
             return response
         self.text = search.clean(request.GET.get("q", ""))
         self.query = search.parse(self.text)
-        self.category = self._filter(Category, "category")
-        self.tag = self._filter(Tag, "tag")
+        self.category = self._filter(Category.objects.in_use(), "category")
+        self.tag = self._filter(Tag.objects.in_use(), "tag")
         return super().get(request, *args, **kwargs)
 
-    def _filter(self, model, parameter):
+    def _filter(self, in_use, parameter):
+        # Only categories and tags with published posts: a filter must not name a hidden one.
         slug = self.request.GET.get(parameter)
-        return get_object_or_404(model, slug=slug) if slug else None
+        return get_object_or_404(in_use, slug=slug) if slug else None
 
     def get_queryset(self):
         return search.search_posts(self.query, category=self.category, tag=self.tag)

@@ -786,3 +786,15 @@ def test_more_results_than_are_ranked_are_counted_with_a_plus(client, make_post,
     for i in range(3):
         make_post(title=f"Harbour report {i}")
     assert "2+ results" in search_page(client, "harbour")
+
+
+@pytest.mark.parametrize("parameter", ["category", "tag"])
+def test_a_filter_on_a_category_or_tag_of_hidden_posts_is_not_found(
+    client, draft, category, parameter
+):
+    draft.category = category
+    draft.save()
+    draft.tags.add("Embargo")
+    slug = category.slug if parameter == "category" else "embargo"
+    response = client.get(reverse("blog:search"), {"q": "secret", parameter: slug})
+    assert response.status_code == 404

@@ -5,7 +5,7 @@ back with the post. Queryset updates and bulk creates fire no signals: the
 post queryset calls `index_posts` itself (see PostQuerySet).
 """
 
-from blog.models import Post
+from blog.models import Category, Post
 from blog.search import index_posts, unindex_posts
 
 
@@ -32,12 +32,12 @@ def tagging_deleted(sender, instance, **kwargs):
 def taxonomy_saved(sender, instance, raw=False, **kwargs):
     """A renamed category or tag changes the text of every post filed under it."""
     if not raw and instance.pk:
-        index_posts(instance.posts_for_search().values_list("pk", flat=True))
+        index_posts(type(instance).objects.filter(pk=instance.pk).post_ids())
 
 
 def category_deleting(sender, instance, **kwargs):
     # Its posts lose the category through an update that fires no signal: remember them.
-    instance.orphaned_post_ids = list(instance.posts.values_list("pk", flat=True))
+    instance.orphaned_post_ids = list(Category.objects.filter(pk=instance.pk).post_ids())
 
 
 def category_deleted(sender, instance, **kwargs):
