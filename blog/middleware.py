@@ -71,28 +71,31 @@ class ViewCountMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.status_code != 200 or not self._is_a_read(request):
+            return response
         slug = self._post_slug(request)
-        if slug and response.status_code == 200 and self._is_a_read(request):
-            post_key = hashlib.blake2b(slug.encode(), digest_size=8).hexdigest()
-            if not self._seen_recently(request, post_key):
-                Post.objects.published().filter(slug=slug).update(view_count=F("view_count") + 1)
-            response.set_signed_cookie(
-                VIEWED_COOKIE,
-                post_key,
-                salt=VIEWED_SALT,
-                max_age=settings.VIEW_COUNT_COOKIE_MAX_AGE,
-                # Headers are Latin-1: a non-ASCII path must be sent percent-encoded.
-                path=escape_uri_path(request.path),
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
+        if not slug:
+            return response
+        post_key = hashlib.blake2b(slug.encode(), digest_size=8).hexdigest()
+        if self._seen_recently(request, post_key):
+            # Not renewed: the 30 minutes run from the read that counted.
+            return response
+        Post.objects.published().filter(slug=slug).update(view_count=F("view_count") + 1)
+        response.set_signed_cookie(
+            VIEWED_COOKIE,
+            post_key,
+            salt=VIEWED_SALT,
+            max_age=settings.VIEW_COUNT_COOKIE_MAX_AGE,
+            # Headers are Latin-1: a non-ASCII path must be sent percent-encoded.
+            path=escape_uri_path(request.path),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
         return response
 
     @staticmethod
     def _post_slug(request):
-        if request.method != "GET":
-            return None
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -101,6 +104,8 @@ class ViewCountMiddleware:
 
     @staticmethod
     def _is_a_read(request):
+        if request.method != "GET":
+            return False
         user_agent = request.headers.get("User-Agent", "")
         if not user_agent.strip() or NOT_A_READER.search(user_agent):
             return False

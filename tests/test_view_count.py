@@ -134,3 +134,8 @@ def test_a_post_with_a_non_ascii_slug_is_counted(reader, make_post):
     post = make_post(title="Über café", slug="über-café")
     reader.get(post.get_absolute_url())
     assert views_of(post) == 1
+
+
+def test_a_reload_does_not_extend_the_half_hour(reader, post):
+    reader.get(post.get_absolute_url())
+    assert VIEWED_COOKIE not in reader.get(post.get_absolute_url()).cookies
