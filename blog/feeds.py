@@ -57,36 +57,38 @@ class AtomPostsFeed(LatestPostsFeed):
     subtitle = LatestPostsFeed.description
 
 
-class CategoryFeed(LatestPostsFeed):
+class TaxonomyFeed(LatestPostsFeed):
+    """The posts of one category or tag, named by the slug in the URL."""
+
+    model = None
+    posts_filter = None  # the Post lookup that selects its posts
+
     def get_object(self, request, slug):
-        # Like its page: a category of hidden posts only must not show that it exists.
-        return get_object_or_404(Category.objects.in_use(), slug=slug)
+        # Like its page: a category or tag of hidden posts only must not show that it exists.
+        return get_object_or_404(self.model.objects.in_use(), slug=slug)
+
+    def link(self, subject):
+        return subject.get_absolute_url()
+
+    def items(self, subject):
+        return self.posts().filter(**{self.posts_filter: subject})[:FEED_LENGTH]
+
+
+class CategoryFeed(TaxonomyFeed):
+    model, posts_filter = Category, "category"
 
     def title(self, category):
         return f"{category.name} | {settings.SITE_NAME}"
 
-    def link(self, category):
-        return category.get_absolute_url()
-
     def description(self, category):
         return category.description or f"Posts filed under {category.name}."
 
-    def items(self, category):
-        return self.posts().filter(category=category)[:FEED_LENGTH]
 
-
-class TagFeed(LatestPostsFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Tag.objects.in_use(), slug=slug)
+class TagFeed(TaxonomyFeed):
+    model, posts_filter = Tag, "tags"
 
     def title(self, tag):
         return f"Posts tagged {tag.name} | {settings.SITE_NAME}"
 
-    def link(self, tag):
-        return tag.get_absolute_url()
-
     def description(self, tag):
         return f"Posts tagged {tag.name}."
-
-    def items(self, tag):
-        return self.posts().filter(tags=tag)[:FEED_LENGTH]
