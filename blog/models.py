@@ -383,6 +383,8 @@ class Post(models.Model):
         help_text="What the cover image shows, for readers who cannot see it.",
     )
     view_count = models.PositiveBigIntegerField(default=0, editable=False)
+    # Once readers have seen a post, deleting it leaves a 410 Gone (see blog/redirects.py).
+    was_published = models.BooleanField(default=False, editable=False)
     featured = models.BooleanField(
         default=False, help_text="Show this post in the featured block above the home page list."
     )
@@ -431,6 +433,7 @@ class Post(models.Model):
                 name="published_post_has_date",
             ),
         ]
+        permissions = [("publish_post", "Can publish, schedule and unpublish posts")]
 
     # The cover's file name in the database, set when the row is read; None: not read.
     _stored_cover = None
@@ -575,3 +578,77 @@ class PostSearch(models.Model):
 
     def __str__(self):
         return f"Search document of post {self.post_id}"
+
+
+class OldAddress(models.Model):
+    """An address that used to show something: it now redirects there, or answers 410 Gone.
+
+    Written and read through blog/redirects.py.
+    """
+
+    path = models.CharField(max_length=500, unique=True, help_text="A path such as /posts/old/.")
+    # Deleting the post keeps the row with no target: the address is then gone (410).
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="old_addresses"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="old_addresses"
+    )
+    tag = models.ForeignKey(
+        Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="old_addresses"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "old addresses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=True, category__isnull=True)
+                | Q(post__isnull=True, tag__isnull=True)
+                | Q(category__isnull=True, tag__isnull=True),
+                name="old_address_has_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return self.path
+
+
+class DailyPostViews(models.Model):
+    """Views of a post on one day of the site's time zone; written by blog/middleware.py."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "daily post views"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "day"], name="one_view_count_per_post_and_day")
+        ]
+        indexes = [models.Index(fields=["day"], name="daily_views_day")]
+
+    def __str__(self):
+        return f"{self.views} views of post {self.post_id} on {self.day}"
+
+
+class PostRevision(models.Model):
+    """What a post looked like after one change in the admin (see blog/revisions.py)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=200)
+    slug = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Post.Status.choices)
+    published_at = models.DateTimeField(null=True)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["post", "-created_at"], name="revision_post_created")]
+
+    def __str__(self):
+        return f"Revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
