@@ -652,3 +652,36 @@ class PostRevision(models.Model):
 
     def __str__(self):
         return f"Revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportRecord(models.Model):
+    """An entry of an outside source (a WordPress item, a Markdown file) and what it became here.
+
+    Written by blog/importers/: running an import again skips the entries whose checksum is
+    unchanged and updates the others, so nothing is created twice.
+    """
+
+    # "markdown", or "wordpress:<the old site's host>" so two WordPress sites never collide.
+    source = models.CharField(max_length=200)
+    # The file's path inside the imported folder, or the WordPress post ID.
+    external_key = models.CharField(max_length=500)
+    checksum = models.CharField(max_length=64)
+    old_url = models.CharField(max_length=500, blank=True)
+    # Both empty: what the entry became was deleted here, and an import does not bring it back.
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_records"
+    )
+    page = models.ForeignKey(
+        "flatpages.FlatPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_key"], name="one_record_per_entry")
+        ]
+        # Old WordPress links (/?p=ID) are looked up by the ID alone.
+        indexes = [models.Index(fields=["external_key"], name="import_record_key")]
+
+    def __str__(self):
+        return f"{self.source} {self.external_key}"
