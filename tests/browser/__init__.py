@@ -2,10 +2,10 @@
 
 How it fits together
 --------------------
-- `tests/browser/chromium.py` knows how to start things: `launch(playwright)` opens /usr/bin/chromium
-  with the flags this machine needs, and `serve_demo_site(tmp_path)` serves a fresh copy of the site
-  (gunicorn, a new database of the kind the suite runs on, the demo posts, extra posts for
-  pagination and a staff account). The screenshot and Lighthouse scripts reuse both.
+- `tests/browser/chromium.py` knows how to start things: `launch(playwright)` opens
+  /usr/bin/chromium with the flags this machine needs, and `serve_demo_site(tmp_path)` serves a
+  fresh copy of the site (gunicorn, a new database of the kind the suite runs on, the demo posts,
+  extra posts for pagination and a staff account). The screenshot and Lighthouse scripts reuse both.
 - `tests/browser/conftest.py` turns them into fixtures for any test module in this folder:
 
   ``demo_site`` (package scope)

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.live_site import fresh_database, free_port, gunicorn, manage, prepare, site_environment
+from tests.live_site import free_port, fresh_database, gunicorn, manage, prepare, site_environment
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own browser download cannot work here; these flags keep Debian's chromium from
@@ -102,8 +102,10 @@ class Problems:
     def watch(self, page) -> "Problems":
         page.on(
             "console",
-            lambda message: message.type == "error"
-            and self.console_errors.append(f"{message.text} at {message.location.get('url')}"),
+            lambda message: (
+                message.type == "error"
+                and self.console_errors.append(f"{message.text} at {message.location.get('url')}")
+            ),
         )
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on(
@@ -112,11 +114,12 @@ class Problems:
         )
         page.on(
             "response",
-            lambda response: response.status >= 400
-            and self.error_responses.append(f"{response.status} {response.url}"),
+            lambda response: (
+                response.status >= 400
+                and self.error_responses.append(f"{response.status} {response.url}")
+            ),
         )
         return self
 
     def all(self) -> list[str]:
         return self.console_errors + self.page_errors + self.failed_requests + self.error_responses
-
