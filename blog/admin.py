@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag as TaggitTag
 
+from blog import redirects
 from blog.images import validate_cover
 from blog.models import AuthorProfile, Category, Post, Tag
 
@@ -32,6 +33,7 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "published_posts", "all_posts"]
+    actions = ["merge_tags"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -50,6 +52,22 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description="all posts", ordering="all_count")
     def all_posts(self, tag):
         return tag.all_count
+
+    @admin.action(
+        description="Merge the selected tags into the one with most posts", permissions=["delete"]
+    )
+    def merge_tags(self, request, queryset):
+        survivor, *others = queryset.order_by("-all_count", "pk")
+        if not others:
+            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            return
+        redirects.merge_tags(survivor, others)
+        names = ", ".join(f"“{tag}”" for tag in others)
+        self.message_user(
+            request,
+            f"Merged {names} into “{survivor}”; their addresses now lead to it.",
+            messages.SUCCESS,
+        )
 
 
 class StatusFilter(admin.SimpleListFilter):

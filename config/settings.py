@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "blog.middleware.ViewCountMiddleware",
     "blog.page_cache.PageCacheMiddleware",
+    # Inside the page cache, so that the redirect or 410 it makes of a 404 is cached too.
+    "blog.redirects.OldAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
