@@ -107,6 +107,15 @@ class ArchiveMonthView(PublishedPostsMixin, MonthArchiveView):
     template_name = "blog/archive_month.html"
     date_field = "published_at"
     month_format = "%m"
+    # Allowing empty months spares an "any post?" probe and the queries that look for the
+    # nearest months with posts (the page links to neither); an empty month is a 404 below.
+    allow_empty = True
+
+    def get_dated_items(self):
+        date_list, posts, extra = super().get_dated_items()
+        if not date_list:  # the days of the month with posts
+            raise Http404("No posts this month.")
+        return date_list, posts, extra
 
 
 def archive_index(request):
