@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from blog.demo import AUTHOR_USERNAME, NEWS_ARTICLE_SLUG
 from tests.live_site import free_port, fresh_database, gunicorn, manage, prepare, site_environment
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -21,6 +22,19 @@ CHROMIUM_FLAGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 375, "height": 740}
+
+# The public pages every check visits, by name; only "not-found" answers other than 200.
+READER_PAGES = {
+    "home": "/",
+    "post": f"/posts/{NEWS_ARTICLE_SLUG}/",
+    "category": "/category/news/",
+    "tag": "/tag/open-source/",
+    "author": f"/author/{AUTHOR_USERNAME}/",
+    "archive": "/archive/",
+    "search": "/search/?q=market",
+    "search-no-results": "/search/?q=xylophone",
+    "not-found": "/no-such-page/",
+}
 
 EDITOR = "editor"
 EDITOR_PASSWORD = "browser-tests-editor-1"
