@@ -131,7 +131,7 @@ LAYOUT = """() => {
   return {
     width,
     scrollWidth: document.documentElement.scrollWidth,
-    smallestText: Math.min(...texts.map((element) => parseFloat(getComputedStyle(element).fontSize))),
+    smallestText: Math.min(...texts.map((text) => parseFloat(getComputedStyle(text).fontSize))),
     bodyText: parseFloat(getComputedStyle(document.body).fontSize),
     imagesOutside: [...document.images]
       .filter((image) => image.checkVisibility())
