@@ -11,14 +11,13 @@ from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from blog import content_version, images
+from blog import content_version, images, links
 from blog.markdown import excerpt_from_html, reading_time, render_markdown
 from blog.tagging import fold, tidy
 
@@ -154,7 +153,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("blog:category_detail", args=[self.slug])
+        return links.address("blog:category_detail", self.slug)
 
 
 class TagQuerySet(TaxonomyQuerySet):
@@ -203,7 +202,7 @@ class Tag(TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("blog:tag_detail", args=[self.slug])
+        return links.address("blog:tag_detail", self.slug)
 
     def slugify(self, tag, i=None):
         # A name made only of symbols or emoji has no slug of its own.
@@ -463,7 +462,7 @@ class Post(models.Model):
             self._stored_cover = self.cover_image.name
 
     def get_absolute_url(self):
-        return reverse("blog:post_detail", args=[self.slug])
+        return links.address("blog:post_detail", self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):
