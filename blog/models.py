@@ -653,6 +653,19 @@ class PostRevision(models.Model):
         return f"Revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class ImportRecordQuerySet(models.QuerySet):
+    def wordpress_address(self, post_id: str) -> str | None:
+        """Where WordPress's /?p=ID (or /?page_id=ID) is now, if that is public; else None."""
+        from blog.pages import public_pages
+
+        records = self.filter(source__startswith="wordpress:", external_key=post_id)
+        post = Post.objects.published().filter(import_records__in=records).first()
+        if post:
+            return post.get_absolute_url()
+        page = public_pages().filter(pk__in=records.values("page")).first()
+        return page.get_absolute_url() if page else None
+
+
 class ImportRecord(models.Model):
     """An entry of an outside source (a WordPress item, a Markdown file) and what it became here.
 
@@ -674,6 +687,8 @@ class ImportRecord(models.Model):
         "flatpages.FlatPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     imported_at = models.DateTimeField(auto_now=True)
+
+    objects = ImportRecordQuerySet.as_manager()
 
     class Meta:
         constraints = [

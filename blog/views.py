@@ -6,14 +6,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import caches
 from django.db import DatabaseError, connections
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView, MonthArchiveView
 
 from blog import content_version, ratelimit, search
 from blog.client_ip import client_ip
-from blog.models import Category, Post, Tag
+from blog.models import Category, ImportRecord, Post, Tag
 from blog.sitemaps import SITEMAPS
 
 SITEMAP_LIMIT = 50_000
@@ -28,6 +28,14 @@ class PublishedPostsMixin:
 
 class PostListView(PublishedPostsMixin, ListView):
     template_name = "blog/post_list.html"
+
+    def get(self, request, *args, **kwargs):
+        # Links to a WordPress site this blog was imported from: /?p=ID and /?page_id=ID.
+        old_id = request.GET.get("p") or request.GET.get("page_id") or ""
+        address = old_id.isdigit() and ImportRecord.objects.wordpress_address(old_id)
+        if address:
+            return HttpResponsePermanentRedirect(address)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
