@@ -9,7 +9,7 @@ from django.http import HttpResponseBadRequest
 from django.urls import Resolver404, resolve
 from django.utils.encoding import escape_uri_path
 
-from blog.models import Post
+from blog.models import DailyPostViews, Post
 from blog.views import health
 
 VIEWED_COOKIE = "viewed"
@@ -96,7 +96,8 @@ class ViewCountMiddleware:
         # No savepoint inside an outer transaction (tests): the same statements either way.
         with transaction.atomic(savepoint=False):
             commit_without_waiting_for_disk()
-            Post.objects.published().filter(slug=slug).update(view_count=F("view_count") + 1)
+            if Post.objects.published().filter(slug=slug).update(view_count=F("view_count") + 1):
+                DailyPostViews.objects.count_view(slug)
         response.set_signed_cookie(
             VIEWED_COOKIE,
             post_key,

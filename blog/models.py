@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -526,8 +526,10 @@ class Post(models.Model):
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
 
     def can_be_previewed_by(self, user) -> bool:
-        """Staff preview is decided here and nowhere else."""
-        return user.is_active and user.is_staff and user.has_perm("blog.change_post")
+        """Staff preview is decided here and nowhere else: editors any post, authors their own."""
+        if not (user.is_active and user.is_staff and user.has_perm("blog.change_post")):
+            return False
+        return user.has_perm("blog.publish_post") or self.author_id == user.pk
 
     @property
     def search_title(self) -> str:
@@ -613,12 +615,50 @@ class OldAddress(models.Model):
         return self.path
 
 
+class DailyPostViewsQuerySet(models.QuerySet):
+    def count_view(self, slug: str) -> None:
+        """Add a view of the published post `slug` to today's count, in one atomic upsert.
+
+        INSERT ... ON CONFLICT DO UPDATE works alike on SQLite and PostgreSQL; the ORM
+        cannot increment on conflict. Days are those of the site's time zone.
+        """
+        connection = connections[self.db]
+        posts = Post.objects.using(self.db).published().filter(slug=slug).values("pk")
+        sql, params = posts.query.sql_with_params()
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        posts_table = connection.ops.quote_name(Post._meta.db_table)
+        day = connection.ops.adapt_datefield_value(timezone.localdate())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # The WHERE also lets SQLite read ON CONFLICT as the upsert clause.
+                f"INSERT INTO {table} (post_id, day, views) "
+                f"SELECT id, %s, 1 FROM {posts_table} WHERE id IN ({sql}) "
+                f"ON CONFLICT (post_id, day) DO UPDATE SET views = {table}.views + 1",
+                [day, *params],
+            )
+
+    def per_day(self, first_day, last_day) -> list[tuple]:
+        """(day, views) for every day from `first_day` to `last_day`, days without views as 0."""
+        totals = dict(
+            self.filter(day__range=(first_day, last_day))
+            .values_list("day")
+            .annotate(total=models.Sum("views"))
+            .values_list("day", "total")
+        )
+        days = (
+            first_day + timezone.timedelta(days=n) for n in range((last_day - first_day).days + 1)
+        )
+        return [(day, totals.get(day, 0)) for day in days]
+
+
 class DailyPostViews(models.Model):
     """Views of a post on one day of the site's time zone; written by blog/middleware.py."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="daily_views")
     day = models.DateField()
     views = models.PositiveIntegerField(default=0)
+
+    objects = DailyPostViewsQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "daily post views"

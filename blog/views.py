@@ -9,9 +9,10 @@ from django.db import DatabaseError, connections
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView
 
-from blog import content_version, ratelimit, search
+from blog import content_version, previews, ratelimit, search
 from blog.client_ip import client_ip
 from blog.models import Category, ImportRecord, Post, Tag
 from blog.sitemaps import SITEMAPS
@@ -177,14 +178,21 @@ class SearchView(PublishedPostsMixin, ListView):
 def post_preview(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    posts = Post.objects.select_related("category", "author").prefetch_related("tags")
-    post = get_object_or_404(posts.with_neighbours(), pk=pk)
+    post = get_object_or_404(previews.preview_posts(), pk=pk)
     if not post.can_be_previewed_by(request.user):
         raise Http404
-    context = {"post": post, "is_preview": True, "related_posts": Post.objects.related_to(post)}
-    response = render(request, "blog/post_detail.html", context)
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return previews.render_preview(request, post)
+
+
+@require_safe
+def shared_preview(request, token):
+    """A reviewer's read-only look at a post through a signed link (see blog/previews.py)."""
+    post = previews.shared_post(token)
+    if post is None:
+        response = render(request, "blog/preview_link_invalid.html", status=404)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+    return previews.render_preview(request, post)
 
 
 def sitemap(request):
