@@ -48,6 +48,15 @@ test: install
 bench-search: install
 	$(BIN)/python bench/search_bench.py
 
+.PHONY: screenshots lighthouse
+# PNGs for the README in docs/screenshots/, taken in Debian's chromium (apt-get install chromium).
+screenshots: install
+	$(BIN)/python docs/screenshots.py
+
+# Lighthouse 12 scores of the home and a post page, phone and desktop (needs chromium and npm).
+lighthouse: install
+	$(BIN)/python bench/lighthouse.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
