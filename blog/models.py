@@ -239,6 +239,11 @@ class PostTagManager(_TaggableManager):
         ]
 
 
+# How many of the newest posts sharing a tag, and of the newest in the category, are ranked
+# for a post's related posts.
+RELATED_POOL = 200
+
+
 class PostQuerySet(IndexedQuerySet):
     # Counted views show on cached pages after at most the page cache's timeout.
     unseen_fields = frozenset({"view_count"})
@@ -284,18 +289,26 @@ class PostQuerySet(IndexedQuerySet):
         """Up to `limit` published posts like `post`, in one query.
 
         Ranked by the number of tags they share with it, then being in its category, then
-        newest first. A post sharing neither a tag nor the category is not related.
+        newest first. A post sharing neither a tag nor the category is not related. Only the
+        posts of the newest RELATED_POOL taggings of its tags and the newest RELATED_POOL
+        posts of its category are ranked, so the cost stays the same however large the
+        archive grows.
         """
-        shares_a_tag = Q(tags__in=TaggedPost.objects.filter(content_object=post.pk).values("tag"))
+        its_tags = TaggedPost.objects.filter(content_object=post.pk).values("tag")
+        shares_a_tag = Q(tags__in=its_tags)
+        tagged_alike = TaggedPost.objects.filter(tag__in=its_tags).order_by("-pk")
+        candidates = Q(pk__in=tagged_alike.values("content_object")[:RELATED_POOL])
         if post.category_id:
             in_its_category = Q(category_id=post.category_id)
             same_category = Case(When(in_its_category, then=1), default=0)
+            newest_in_category = self.published().filter(in_its_category).order_by("-published_at")
+            candidates |= Q(pk__in=newest_in_category.values("pk")[:RELATED_POOL])
         else:
-            in_its_category, same_category = Q(pk__in=[]), Value(0)
+            same_category = Value(0)
         return (
             self.published()
             .exclude(pk=post.pk)
-            .filter(shares_a_tag | in_its_category)
+            .filter(candidates)
             .annotate(
                 shared_tags=Count("tags", filter=shares_a_tag, distinct=True),
                 same_category=same_category,
