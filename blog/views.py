@@ -9,6 +9,7 @@ from django.db import DatabaseError, connections
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView
 
@@ -45,21 +46,26 @@ class PostListView(PublishedPostsMixin, ListView):
         return context
 
 
+NEIGHBOUR_FIELDS = ("previous_title", "previous_slug", "next_title", "next_slug")
+
+
 class PostDetailView(DetailView):
     template_name = "blog/post_detail.html"
 
     def get_queryset(self):
         # Built per request: published() compares with the current time.
-        return (
-            Post.objects.published()
-            .select_related("category", "author")
-            .prefetch_related("tags")
-            .with_neighbours()
-        )
+        posts = Post.objects.published().select_related("category", "author")
+        return posts.prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
+        post = self.object
+        neighbours = Post.objects.with_neighbours().values(*NEIGHBOUR_FIELDS)
         return super().get_context_data(
-            related_posts=Post.objects.related_to(self.object), **kwargs
+            related_posts=Post.objects.related_to(post),
+            # Both are read only when the end of the post is rendered, once per content version
+            # (includes/post_navigation.html): building their queries costs more than running them.
+            neighbours=SimpleLazyObject(lambda: neighbours.get(pk=post.pk)),
+            **kwargs,
         )
 
 

@@ -154,3 +154,10 @@ def test_addresses_follow_the_script_prefix(settings):
         assert links.address("blog:tag_detail", "rivers") == "/blog/tag/rivers/"
     finally:
         set_script_prefix("/")
+
+
+def test_end_of_post_links_a_newer_post_once_it_is_published(client, news_post, make_post, commit):
+    address = news_post.get_absolute_url()
+    client.get(address)
+    commit(make_post, title="Harbour closes", published_at=timezone.now())
+    assert "Harbour closes" in section(client, address, 'class="post-nav"', "</nav>")

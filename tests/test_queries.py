@@ -49,16 +49,16 @@ PAGES = {
     # categories and tags (no static page here, so none is read)
     "sitemap": ("/sitemap.xml", 11),
 }
-# The post page: the post with category and author joined and its neighbours as subqueries,
-# its tags (the related posts are a fragment of their own, see RELATED).
+# The post page: the post with category and author joined, its tags (its neighbours and
+# related posts are a fragment, see FRAGMENTS).
 POST_PAGE = 2
 # A counted read adds the counter's UPDATE and the day's views upsert; on PostgreSQL first
 # SET LOCAL synchronous_commit.
 VIEW_WRITES = 3 if connection.vendor == "postgresql" else 2
 # What the fragments of a post page cost when they are rendered (once per content version):
-# the categories and static pages of the navigation, the popular posts and tags, and the
-# post's related posts.
-FRAGMENTS = 5
+# the categories and static pages of the navigation, the popular posts and tags, the post's
+# previous and next posts (one query, four subqueries) and its related posts.
+FRAGMENTS = 6
 
 
 @pytest.fixture
