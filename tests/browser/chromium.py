@@ -8,8 +8,8 @@ from blog.demo import AUTHOR_USERNAME, NEWS_ARTICLE_SLUG
 from tests.live_site import free_port, fresh_database, gunicorn, manage, prepare, site_environment
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Playwright's own browser download cannot work here; these flags keep Debian's chromium from
-# reaching out to Google's services, which this machine's closed network refuses.
+# Debian's chromium, since Playwright's own browser download cannot work here. Without the
+# networking flags it keeps reaching for Google's services, which a closed network refuses.
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -46,7 +46,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from blog.models import Category, Post
 
-author = get_user_model().objects.get(username="dispatch")
+author = get_user_model().objects.get(username="{AUTHOR_USERNAME}")
 culture = Category.objects.get(slug="culture")
 for number in range(1, {EXTRA_POSTS} + 1):
     post = Post.objects.create(
