@@ -59,12 +59,13 @@ class PostDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         post = self.object
-        neighbours = Post.objects.with_neighbours().values(*NEIGHBOUR_FIELDS)
+        # Both are read only when the end of the post is rendered, once per content version
+        # (includes/post_navigation.html); even building their queries costs more than that.
         return super().get_context_data(
-            related_posts=Post.objects.related_to(post),
-            # Both are read only when the end of the post is rendered, once per content version
-            # (includes/post_navigation.html): building their queries costs more than running them.
-            neighbours=SimpleLazyObject(lambda: neighbours.get(pk=post.pk)),
+            related_posts=SimpleLazyObject(lambda: list(Post.objects.related_to(post))),
+            neighbours=SimpleLazyObject(
+                lambda: Post.objects.with_neighbours().values(*NEIGHBOUR_FIELDS).get(pk=post.pk)
+            ),
             **kwargs,
         )
 

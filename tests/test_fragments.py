@@ -161,3 +161,13 @@ def test_end_of_post_links_a_newer_post_once_it_is_published(client, news_post, 
     client.get(address)
     commit(make_post, title="Harbour closes", published_at=timezone.now())
     assert "Harbour closes" in section(client, address, 'class="post-nav"', "</nav>")
+
+
+def test_post_cards_show_a_new_tag_on_every_list(client, news_post, commit):
+    client.get("/")
+    client.get(news_post.category.get_absolute_url())
+    commit(news_post.tags.add, "Lighthouses")
+    assert all(
+        "Lighthouses" in section(client, url, 'class="post-card"', "</article>")
+        for url in ["/", news_post.category.get_absolute_url()]
+    )
