@@ -245,8 +245,32 @@ RELATED_POOL = 200
 
 
 class PostQuerySet(IndexedQuerySet):
-    # Counted views show on cached pages after at most the page cache's timeout.
-    unseen_fields = frozenset({"view_count"})
+    # Counted views show on cached pages after at most the page cache's timeout;
+    # was_published shows nowhere until the post is deleted.
+    unseen_fields = frozenset({"view_count", "was_published"})
+
+    def update(self, **kwargs):
+        """Bulk writes pass no pre_save signal: note here which posts readers have seen.
+
+        A post public before or after the update keeps a 410 once deleted (blog/redirects.py).
+        """
+        if not {"status", "published_at"} & kwargs.keys():
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            post_ids = list(self.values_list("pk", flat=True))
+            unmarked = self.model._default_manager.using(self.db).filter(
+                pk__in=post_ids, was_published=False
+            )
+            unmarked.published().update(was_published=True)
+            rows = super().update(**kwargs)
+            unmarked.published().update(was_published=True)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for post in objs:
+            post.was_published = post.was_published or bool(post.published_at and post.is_published)
+        return super().bulk_create(objs, *args, **kwargs)
 
     def published(self):
         """The one definition of what the public may see."""

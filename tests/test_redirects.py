@@ -117,6 +117,41 @@ def test_deleted_scheduled_post_that_went_live_by_itself_is_gone(client, make_po
     assert client.get("/posts/went-live/").status_code == 410
 
 
+def test_deleted_post_published_and_unpublished_in_bulk_is_gone(client, draft):
+    posts = Post.objects.filter(pk=draft.pk)
+    posts.update(status=Post.Status.PUBLISHED, published_at=timezone.now())
+    posts.update(status=Post.Status.DRAFT)
+    Post.objects.get(pk=draft.pk).delete()
+    assert client.get("/posts/secret-draft/").status_code == 410
+
+
+def test_deleted_post_that_went_live_by_itself_then_was_unpublished_in_bulk_is_gone(
+    client, make_post
+):
+    post = make_post(slug="went-live", published_at=timezone.now() - timezone.timedelta(minutes=1))
+    posts = Post.objects.filter(pk=post.pk)
+    posts.update(was_published=False)  # as saved while it was still scheduled
+    posts.update(status=Post.Status.DRAFT)
+    Post.objects.get(pk=post.pk).delete()
+    assert client.get("/posts/went-live/").status_code == 410
+
+
+def test_deleted_post_created_published_in_bulk_is_gone(client, author):
+    post = Post(title="Bulk", slug="bulk", body="x", author=author, published_at=timezone.now())
+    post.status = Post.Status.PUBLISHED
+    Post.objects.bulk_create([post])
+    Post.objects.filter(slug="bulk").update(status=Post.Status.DRAFT)
+    Post.objects.get(slug="bulk").delete()
+    assert client.get("/posts/bulk/").status_code == 410
+
+
+def test_a_bulk_update_of_a_draft_that_stays_unseen_leaves_a_404(client, draft):
+    Post.objects.filter(pk=draft.pk).update(title="Still a secret")
+    Post.objects.filter(pk=draft.pk).update(published_at=timezone.now())
+    Post.objects.get(pk=draft.pk).delete()
+    assert client.get("/posts/secret-draft/").status_code == 404
+
+
 def test_deleted_draft_that_was_never_published_is_a_404(client, draft):
     draft.delete()
     assert client.get("/posts/secret-draft/").status_code == 404
