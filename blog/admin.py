@@ -233,6 +233,8 @@ class PostAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and "author" not in form.fields:
             obj.author = request.user
+        if change:
+            revisions.record_outside_changes(obj)
         super().save_model(request, obj, form, change)
 
     def response_action(self, request, queryset):
@@ -330,6 +332,7 @@ class PostAdmin(admin.ModelAdmin):
             raise Http404
         when = timezone.localtime(revision.created_at).strftime("%-d %B %Y, %H:%M")
         with transaction.atomic():
+            revisions.record_outside_changes(post)
             post.body = revision.body
             post.save()
             self.log_change(request, post, f"Restored the body saved on {when}.")
@@ -357,6 +360,7 @@ class PostAdmin(admin.ModelAdmin):
         waiting = queryset.exclude(pk__in=queryset.published().values("pk"))
         with transaction.atomic():
             for post in waiting:
+                revisions.record_outside_changes(post)
                 post.status = Post.Status.PUBLISHED
                 post.published_at = timezone.now()
                 post.save()
@@ -368,6 +372,7 @@ class PostAdmin(admin.ModelAdmin):
         published = queryset.filter(status=Post.Status.PUBLISHED)
         with transaction.atomic():
             for post in published:
+                revisions.record_outside_changes(post)
                 post.status = Post.Status.DRAFT
                 post.save()
                 self.log_change(request, post, "Unpublished.")

@@ -46,6 +46,19 @@ def record(post, user) -> PostRevision:
     return revision
 
 
+def record_outside_changes(post) -> None:
+    """Before an admin save: keep the stored post as a revision if no revision shows it yet.
+
+    Imports, scripts and bulk updates record no revision. Without this, the state a post
+    had before its first change in the admin (an imported body, say) could neither be
+    compared with nor restored. Such a revision has no editor.
+    """
+    stored = Post.objects.filter(pk=post.pk).values(*TRACKED).first()
+    latest = PostRevision.objects.filter(post=post.pk).values(*TRACKED).first()
+    if stored is not None and stored != latest:
+        PostRevision.objects.create(post_id=post.pk, **stored)
+
+
 def history(post) -> list[tuple[PostRevision, list[Change]]]:
     """The post's revisions, newest first, each with what it changed from the one before."""
     revisions = list(post.revisions.select_related("editor"))

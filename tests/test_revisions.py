@@ -35,8 +35,8 @@ def edited_twice(editor_client, draft):
     return Post.objects.get(pk=draft.pk)
 
 
-def test_each_admin_save_records_a_revision(edited_twice):
-    assert edited_twice.revisions.count() == 2
+def test_each_admin_save_records_a_revision(edited_twice, editor):
+    assert edited_twice.revisions.filter(editor=editor).count() == 2
 
 
 def test_revision_says_who_made_the_change(edited_twice, editor):
@@ -75,11 +75,11 @@ def test_publish_action_is_recorded_too(editor_client, draft):
     editor_client.post(
         reverse("admin:blog_post_changelist"), {"action": "publish", "_selected_action": [draft.pk]}
     )
-    assert draft.revisions.get().status == Post.Status.PUBLISHED
+    assert draft.revisions.first().status == Post.Status.PUBLISHED
 
 
 def test_restoring_puts_the_earlier_body_back(editor_client, edited_twice):
-    first = edited_twice.revisions.last()
+    first = edited_twice.revisions.get(body="First body.")
     editor_client.post(reverse("admin:blog_post_restore_body", args=[edited_twice.pk, first.pk]))
     assert Post.objects.get(pk=edited_twice.pk).body == "First body."
 
@@ -91,9 +91,9 @@ def test_restoring_keeps_the_current_title(editor_client, edited_twice):
 
 
 def test_restoring_is_itself_recorded(editor_client, edited_twice):
-    first = edited_twice.revisions.last()
+    first = edited_twice.revisions.get(body="First body.")
     editor_client.post(reverse("admin:blog_post_restore_body", args=[edited_twice.pk, first.pk]))
-    assert edited_twice.revisions.count() == 3
+    assert edited_twice.revisions.first().body == "First body."
 
 
 def test_restoring_needs_a_post_request(editor_client, edited_twice):
@@ -119,6 +119,36 @@ def test_staff_who_may_not_change_the_post_cannot_restore(client, edited_twice, 
     first = edited_twice.revisions.last()
     client.post(reverse("admin:blog_post_restore_body", args=[edited_twice.pk, first.pk]))
     assert Post.objects.get(pk=edited_twice.pk).body == "Second body."
+
+
+# Changes made outside the admin (imports, scripts, bulk updates) record no revision themselves.
+
+
+def test_first_admin_change_keeps_the_body_from_before_it(edited_twice):
+    assert edited_twice.revisions.last().body == "Some words in a paragraph."
+
+
+def test_body_from_before_the_first_admin_change_can_be_restored(editor_client, edited_twice):
+    imported = edited_twice.revisions.last()
+    editor_client.post(reverse("admin:blog_post_restore_body", args=[edited_twice.pk, imported.pk]))
+    assert Post.objects.get(pk=edited_twice.pk).body == "Some words in a paragraph."
+
+
+def test_change_made_outside_the_admin_is_kept_at_the_next_admin_change(
+    editor_client, edited_twice
+):
+    Post.objects.filter(pk=edited_twice.pk).update(body="Scripted body.")
+    change(editor_client, Post.objects.get(pk=edited_twice.pk), title="Retitled")
+    assert edited_twice.revisions.filter(body="Scripted body.", editor=None).exists()
+
+
+def test_consecutive_admin_changes_record_nothing_from_outside(edited_twice):
+    assert edited_twice.revisions.filter(editor=None).count() == 1
+
+
+def test_history_says_who_is_unknown(editor_client, edited_twice):
+    html = editor_client.get(reverse("admin:blog_post_history", args=[edited_twice.pk])).content
+    assert b"a change made outside the admin" in html
 
 
 def test_only_the_newest_revisions_are_kept(draft, editor, settings):
