@@ -1,14 +1,16 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -20,9 +22,25 @@ from blog import dashboard, previews, redirects, revisions, roles
 from blog.images import validate_cover
 from blog.models import AuthorProfile, Category, Post, Tag
 
+LARGEST_ID = BaseDatabaseOperations.integer_field_ranges["BigAutoField"][1]
+
+
+class CheckedSelectionMixin:
+    """A hand-made action POST selecting something other than row ids is a 400.
+
+    The admin would pass the values straight to the query: "abc" raises, and SQLite
+    cannot even bind an integer past 64 bits.
+    """
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if not all(value.isdecimal() and int(value) <= LARGEST_ID for value in selected):
+            return HttpResponseBadRequest("Select rows from the list.")
+        return super().response_action(request, queryset)
+
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "published_posts"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -36,7 +54,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "published_posts", "all_posts"]
     actions = ["merge_tags"]
     search_fields = ["name"]
@@ -152,7 +170,7 @@ class PostAdminForm(forms.ModelForm):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     form = PostAdminForm
     list_display = ["title", "state", "category", "author", "published_at", "view_count"]
     list_filter = [StatusFilter, "category", "author", "tags"]

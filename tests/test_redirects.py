@@ -237,6 +237,15 @@ def test_merged_tags_address_redirects_to_the_survivor(client, two_tags):
     assert client.get(other.get_absolute_url())["Location"] == survivor.get_absolute_url()
 
 
+@pytest.mark.parametrize("bad_id", ["abc", "99999999999999999999999", "²"])
+def test_merge_action_with_a_hand_made_id_is_a_bad_request(editor_client, two_tags, bad_id):
+    response = editor_client.post(
+        reverse("admin:blog_tag_changelist"),
+        {"action": "merge_tags", "_selected_action": [two_tags[0].pk, bad_id]},
+    )
+    assert response.status_code == 400
+
+
 def test_merge_action_in_the_admin_keeps_the_tag_with_most_posts(editor_client, two_tags):
     survivor, other = two_tags
     editor_client.post(

@@ -240,6 +240,15 @@ def test_authors_crafted_publish_action_leaves_the_draft(writer_client, own_draf
     assert stored(own_draft).status == Post.Status.DRAFT
 
 
+@pytest.mark.parametrize("bad_id", ["abc", "99999999999999999999999"])
+def test_authors_crafted_action_with_a_bad_id_is_a_bad_request(writer_client, own_draft, bad_id):
+    response = writer_client.post(
+        admin_url("blog_post_changelist"),
+        {"action": "delete_selected", "_selected_action": [bad_id], "post": "yes"},
+    )
+    assert response.status_code == 400
+
+
 def test_author_previews_their_own_draft(writer_client, own_draft):
     assert writer_client.get(reverse("blog:post_preview", args=[own_draft.pk])).status_code == 200
 
