@@ -229,6 +229,7 @@ def test_good_file_is_imported_beside_broken_ones(broken_report):
         "no-title.md: the front matter has no title",
         "no-front-matter.md: no front matter",
         "bad-date.md: the date 'the day after tomorrow' is not a date",
+        "impossible-date.md: the front matter has a date that is not a date",
         "latin-1.md: not UTF-8 text",
     ],
 )

@@ -187,6 +187,9 @@ def front_matter(text: str) -> tuple[dict, str]:
         raise ImportProblem(f"the front matter is not valid YAML{where}: {problem}") from None
     except tomllib.TOMLDecodeError as error:
         raise ImportProblem(f"the front matter is not valid TOML: {error}") from None
+    except ValueError as error:
+        # YAML reads anything shaped like 2020-13-45 as a date, and Python refuses it.
+        raise ImportProblem(f"the front matter has a date that is not a date: {error}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
