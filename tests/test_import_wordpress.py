@@ -257,3 +257,30 @@ def test_refused_file_imports_nothing(db):
 def test_file_over_the_size_limit_is_refused(db):
     with pytest.raises(CommandError, match="over the limit"):
         import_wordpress(EXPORT, "--max-size", "0")
+
+
+def test_folder_instead_of_a_file_is_refused(db, tmp_path):
+    with pytest.raises(CommandError, match="is a folder: give the .xml file"):
+        import_wordpress(tmp_path)
+
+
+def test_media_folder_that_does_not_exist_is_refused(db, tmp_path):
+    with pytest.raises(CommandError, match="is not a folder"):
+        import_wordpress(EXPORT, "--media-dir", str(tmp_path / "uplaods"))
+
+
+def test_mistyped_media_folder_on_a_second_run_keeps_the_covers(imported, tmp_path):
+    with pytest.raises(CommandError):
+        import_wordpress(EXPORT, "--media-dir", str(tmp_path / "uplaods"))
+    assert bridge().cover_image
+
+
+def test_post_id_used_twice_fails_both_items_naming_them(db, tmp_path):
+    twice = tmp_path / "twice.xml"
+    twice.write_text(
+        EXPORT.read_text().replace("<wp:post_id>13</wp:post_id>", "<wp:post_id>12</wp:post_id>")
+    )
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_wordpress", str(twice), stdout=out, stderr=StringIO())
+    assert "post 12 “Regatta preview”: its ID 12 is used by 2 items" in out.getvalue()

@@ -116,6 +116,12 @@ class WordPressImporter(Importer):
         self.uploads: dict[str, tuple[Path, str] | None] = {}
 
     def entries(self) -> list[Entry]:
+        if self.media_dir and not self.media_dir.is_dir():
+            # Else every image would count as missing, and a second run would strip the covers.
+            raise ImportProblem(
+                f"The media folder {self.media_dir} is not a folder: give the copy of the "
+                "old site's wp-content/uploads."
+            )
         channel = read_channel(self.path, self.max_bytes)
         info = _fields(channel)
         self.site = info.get("wp:base_blog_url") or info.get("link") or ""
@@ -140,7 +146,13 @@ class WordPressImporter(Importer):
             self.report.notes.append(f"Not imported: comments ({comments:,}).")
         for kind, count in sorted(other_types.items()):
             self.report.notes.append(f"Not imported: {kind} items ({count:,}).")
-        return [self.entry(item) for item in items if item.type in ("post", "page")]
+        entries = [self.entry(item) for item in items if item.type in ("post", "page")]
+        # An ID names one post: importing both items would leave one post no run updates.
+        uses = Counter(entry.key for entry in entries)
+        for entry in entries:
+            if entry.key and uses[entry.key] > 1:
+                entry.problem = f"its ID {entry.key} is used by {uses[entry.key]} items of the file"
+        return entries
 
     def entry(self, item: Item) -> Entry:
         label = f"{item.type} {item.id or '?'} “{item.title or '(no title)'}”"
@@ -309,6 +321,8 @@ def read_channel(path: Path, max_bytes: int):
         size = path.stat().st_size
     except OSError as error:
         raise ImportProblem(f"Cannot read {path}: {error.strerror}.") from None
+    if path.is_dir():
+        raise ImportProblem(f"{path} is a folder: give the .xml file of Tools → Export.")
     if size > max_bytes:
         raise ImportProblem(
             f"{path.name} is {filesizeformat(size)}, over the limit of "
@@ -326,6 +340,8 @@ def read_channel(path: Path, max_bytes: int):
         raise ImportProblem(f"{path.name} was refused: it declares XML entities.") from None
     except ParseError as error:
         raise ImportProblem(f"{path.name} is not well-formed XML: {error}.") from None
+    except OSError as error:
+        raise ImportProblem(f"Cannot read {path}: {error.strerror}.") from None
     channel = root.find("channel")
     if root.tag != "rss" or channel is None or channel.find("*") is None:
         raise ImportProblem(f"{path.name} is not a WordPress export file (no RSS channel).")
