@@ -43,6 +43,9 @@ class CheckedSelectionMixin:
 class CategoryAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "published_posts"]
     search_fields = ["name"]
+    # The post counts group the rows, which drops the model's ordering: the category
+    # picker (autocomplete) would list them in no particular order.
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.core.paginator import UnorderedObjectListWarning
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,6 +160,14 @@ def test_author_may_pick_a_category_through_the_autocomplete(writer_client, cate
         {"app_label": "blog", "model_name": "post", "field_name": "category", "term": "Ne"},
     )
     assert response.json()["results"][0]["text"] == "News"
+
+
+def test_authors_category_picker_pages_in_a_stable_order(writer_client, category, recwarn):
+    writer_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "blog", "model_name": "post", "field_name": "category"},
+    )
+    assert not [w for w in recwarn if issubclass(w.category, UnorderedObjectListWarning)]
 
 
 def test_author_cannot_add_a_category(writer_client):
