@@ -34,8 +34,11 @@ class PostListView(PublishedPostsMixin, ListView):
     def get(self, request, *args, **kwargs):
         # Links to a WordPress site this blog was imported from: /?p=ID and /?page_id=ID.
         old_id = request.GET.get("p") or request.GET.get("page_id") or ""
-        address = old_id.isdigit() and ImportRecord.objects.wordpress_address(old_id)
-        if address:
+        if old_id.isdigit():
+            address = ImportRecord.objects.wordpress_address(old_id)
+            if address is None:
+                # As WordPress answers: a draft's old ID is not found, like one never used.
+                raise Http404("No published post or page had this WordPress ID.")
             return HttpResponsePermanentRedirect(address)
         return super().get(request, *args, **kwargs)
 

@@ -177,12 +177,23 @@ def test_old_page_id_redirects_to_the_static_page(imported, client):
     assert (response.status_code, response["Location"]) == (301, "/pages/about/")
 
 
-def test_old_id_of_a_scheduled_post_does_not_reveal_it(imported, client):
-    assert client.get("/?p=13").status_code == 200
+def test_old_id_of_a_scheduled_post_is_not_found(imported, client):
+    assert client.get("/?p=13").status_code == 404
 
 
-def test_unknown_old_id_shows_the_home_page(imported, client):
-    assert client.get("/?p=999").status_code == 200
+def test_old_id_of_a_draft_is_not_found(imported, client):
+    assert client.get("/?p=12").status_code == 404
+
+
+def test_unknown_old_id_is_not_found(imported, client):
+    assert client.get("/?p=999").status_code == 404
+
+
+def test_old_id_of_a_scheduled_post_redirects_once_it_is_published(imported, client):
+    Post.objects.filter(slug="regatta-preview").update(
+        published_at=datetime(2020, 1, 1, tzinfo=UTC)
+    )
+    assert client.get("/?p=13").status_code == 301
 
 
 def test_old_permalink_redirects_permanently(imported, client):
