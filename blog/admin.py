@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -25,18 +26,30 @@ from blog.models import AuthorProfile, Category, Post, Tag
 LARGEST_ID = BaseDatabaseOperations.integer_field_ranges["BigAutoField"][1]
 
 
-class CheckedSelectionMixin:
-    """A hand-made action POST selecting something other than row ids is a 400.
+def is_row_id(value) -> bool:
+    """Whether a submitted value can be an id.
 
-    The admin would pass the values straight to the query: "abc" raises, and SQLite
+    The admin queries some submitted values as they came: "abc" then raises, and SQLite
     cannot even bind an integer past 64 bits.
     """
+    value = str(value)
+    return value.isdecimal() and int(value) <= LARGEST_ID
+
+
+class CheckedSelectionMixin:
+    """A hand-made action POST selecting something other than row ids is a 400."""
 
     def response_action(self, request, queryset):
-        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
-        if not all(value.isdecimal() and int(value) <= LARGEST_ID for value in selected):
+        if not all(map(is_row_id, request.POST.getlist(ACTION_CHECKBOX_NAME))):
             return HttpResponseBadRequest("Select rows from the list.")
         return super().response_action(request, queryset)
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Shows a form sent back with a hand-made value (an error) instead of failing on it."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [choice for choice in value if is_row_id(choice)], attr)
 
 
 @admin.register(Category)
@@ -247,6 +260,12 @@ class PostAdmin(CheckedSelectionMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.may_publish = roles.can_publish(request.user)
         return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            using = kwargs.get("using")
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

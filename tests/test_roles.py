@@ -170,6 +170,15 @@ def test_authors_category_picker_pages_in_a_stable_order(writer_client, category
     assert not [w for w in recwarn if issubclass(w.category, UnorderedObjectListWarning)]
 
 
+@pytest.mark.parametrize("bad_id", ["abc", "1.5", "99999999999999999999999"])
+def test_authors_hand_made_category_is_a_form_error(writer_client, bad_id):
+    response = writer_client.post(
+        admin_url("blog_post_add"),
+        change_form(Post(title="Fresh", slug="", body="Words."), category=bad_id),
+    )
+    assert "Select a valid choice" in response.content.decode()
+
+
 def test_author_cannot_add_a_category(writer_client):
     writer_client.post(admin_url("blog_category_add"), {"name": "Mine", "slug": "mine"})
     assert not Category.objects.filter(slug="mine").exists()
