@@ -8,7 +8,9 @@ reveal it. A row whose post was deleted answers 410 Gone. An address a post, cat
 tag takes for itself stops being an old address of anything else: the newcomer wins.
 
 The rows are read only for requests that would otherwise end in a 404
-(`OldAddressMiddleware`), so pages that exist pay nothing.
+(`OldAddressMiddleware`), so pages that exist pay nothing. A 404 at the URL a public
+static page is saved with (/about/, an imported WordPress page's old path too) redirects
+to where the page is served (/pages/about/).
 
 For other modules (importers in particular):
 
@@ -33,6 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from blog.models import Category, OldAddress, Post, Tag, TaggedPost
+from blog.pages import public_pages
 
 MAX_PATH_LENGTH = OldAddress._meta.get_field("path").max_length
 
@@ -74,7 +77,8 @@ def answer(request):
     rows = {row.path: row for row in OldAddress.objects.filter(path__in=[path, alternative])}
     row = rows.get(path) or rows.get(alternative)
     if row is None:
-        return None
+        page = public_pages().filter(url__in=[path, alternative]).first()
+        return HttpResponsePermanentRedirect(page.get_absolute_url()) if page else None
     if row.post_id:
         target = Post.objects.published().filter(pk=row.post_id).first()
     elif row.category_id:

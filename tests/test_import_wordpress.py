@@ -196,6 +196,22 @@ def test_old_id_of_a_scheduled_post_redirects_once_it_is_published(imported, cli
     assert client.get("/?p=13").status_code == 301
 
 
+def test_old_page_path_redirects_to_the_static_page(imported, client):
+    response = client.get("/about/")
+    assert (response.status_code, response["Location"]) == (301, "/pages/about/")
+
+
+def test_non_ascii_page_path_is_kept_readable(db, tmp_path, client):
+    renamed = tmp_path / "renamed.xml"
+    renamed.write_text(
+        EXPORT.read_text().replace(
+            "https://old.example.com/about/", "https://old.example.com/%c3%bcber-uns/"
+        )
+    )
+    import_wordpress(renamed)
+    assert client.get("/über-uns/")["Location"] == "/pages/%C3%BCber-uns/"
+
+
 def test_old_permalink_redirects_permanently(imported, client):
     response = client.get("/2019/03/15/harbour-bridge-reopens/")
     assert (response.status_code, response["Location"]) == (301, "/posts/harbour-bridge-reopens/")

@@ -1,6 +1,7 @@
 """Old addresses: renamed posts, categories and tags redirect (301); deleted posts are gone."""
 
 import pytest
+from django.contrib.flatpages.models import FlatPage
 from django.urls import reverse
 from django.utils import timezone
 
@@ -300,6 +301,20 @@ def test_existing_pages_do_not_look_up_old_addresses(
     with django_assert_max_num_queries(50) as captured:
         client.get("/posts/harbour-bridge/")
     assert not any("blog_oldaddress" in query["sql"] for query in captured.captured_queries)
+
+
+def test_static_page_url_redirects_to_where_the_page_is_served(client, db, settings):
+    FlatPage.objects.create(url="/contact/", title="Contact", content="Write").sites.add(
+        settings.SITE_ID
+    )
+    response = client.get("/contact/")
+    assert (response.status_code, response["Location"]) == (301, "/pages/contact/")
+
+
+def test_page_for_logged_in_readers_is_not_redirected_to(client, db, settings):
+    page = FlatPage.objects.create(url="/staff/", title="Staff", registration_required=True)
+    page.sites.add(settings.SITE_ID)
+    assert client.get("/staff/").status_code == 404
 
 
 def test_unknown_address_stays_a_404(client, db):

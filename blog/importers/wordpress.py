@@ -239,7 +239,8 @@ class WordPressImporter(Importer):
         )
 
     def save_page(self, item: Item, body: str, page: FlatPage | None) -> FlatPage:
-        url = "/" + urlsplit(item.link).path.strip("/") + "/"
+        # Stored decoded, as the admin's URL field and the flatpage view both read it.
+        url = "/" + unquote(urlsplit(item.link).path).strip("/") + "/"
         if url == "//":
             url = f"/{unquote(item.slug) or item.id}/"
         if FlatPage.objects.filter(url=url).exclude(pk=page.pk if page else None).exists():
