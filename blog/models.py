@@ -750,7 +750,7 @@ class ImportRecord(models.Model):
     unchanged and updates the others, so nothing is created twice.
     """
 
-    # "markdown", or "wordpress:<the old site's host>" so two WordPress sites never collide.
+    # "markdown:<the folder>" or "wordpress:<the old site's host>", so two sites never collide.
     source = models.CharField(max_length=200)
     # The file's path inside the imported folder, or the WordPress post ID.
     external_key = models.CharField(max_length=500)

@@ -211,6 +211,14 @@ def test_address_of_another_post_is_skipped(db, jekyll_site, author, make_post):
     assert "address /posts/harbour-bridge/ belongs to another post" in report
 
 
+def test_same_file_name_in_another_folder_leaves_the_first_post_alone(db, tmp_path, author):
+    for site, title in (("first", "From the first site"), ("second", "From the second site")):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "hello.md").write_text(f"---\ntitle: {title}\n---\nHello.\n")
+        import_markdown(tmp_path / site, "--author", author.username)
+    assert Post.objects.get(slug="hello").title == "From the first site"
+
+
 @pytest.fixture
 def broken_report(db, tmp_path, author):
     folder = shutil.copytree(FIXTURES / "markdown-broken", tmp_path / "broken")

@@ -13,6 +13,7 @@ Recognised keys, with the aliases the three generators use:
 - author (a username), featured, seo_title
 """
 
+import hashlib
 import re
 import tomllib
 from datetime import date, datetime
@@ -32,7 +33,7 @@ from blog.importers.base import (
     inside,
     save_post,
 )
-from blog.models import Post
+from blog.models import ImportRecord, Post
 from blog.tagging import parse_tags
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -51,11 +52,16 @@ JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)$")
 
 
 class MarkdownImporter(Importer):
-    source = "markdown"
-
     def __init__(self, folder: Path, default_author=None):
         self.folder = folder.resolve()
         self.default_author = default_author
+        # Entries are keyed by their path inside the folder: two sites' _posts/hello.md must
+        # not update each other's post. (A moved folder imports as a new source.)
+        source = f"markdown:{self.folder}"
+        max_length = ImportRecord._meta.get_field("source").max_length
+        if len(source) > max_length:
+            source = f"markdown:…{hashlib.sha256(source.encode()).hexdigest()}"
+        self.source = source
 
     def entries(self) -> list[Entry]:
         if not self.folder.is_dir():
