@@ -40,6 +40,10 @@ class BackupError(Exception):
 
 def create_backup(target: Path) -> dict:
     """Write the backup file `target` (replaced only once complete); returns its manifest."""
+    if target.is_dir():
+        raise BackupError(f"{target} is a folder: name the file to write, such as site.tar.gz.")
+    if not target.parent.is_dir():
+        raise BackupError(f"There is no folder {target.parent} to write the backup into.")
     vendor = _vendor()
     manifest = {
         "format": FORMAT,

@@ -156,6 +156,16 @@ def test_backup_holds_the_database_and_the_media(backed_up):
     assert (backup.DATABASE[connection.vendor] in names, has_media) == (True, True)
 
 
+def test_backup_into_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="There is no folder"):
+        run_backup(tmp_path / "backups" / "site.tar.gz")
+
+
+def test_backup_onto_a_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="is a folder: name the file"):
+        run_backup(tmp_path)
+
+
 def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
     (tmp_path / "posts.tar.gz").write_bytes(b"not a tar file")
     with pytest.raises(CommandError, match="is not a backup made by this site"):
