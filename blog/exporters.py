@@ -5,6 +5,7 @@ files: the front matter holds only what the post does not derive by itself (an e
 from the body is left out, so it is made again from the body).
 """
 
+import hashlib
 import json
 import shutil
 from pathlib import Path, PurePosixPath
@@ -17,6 +18,8 @@ from blog.markdown import excerpt_from_html
 from blog.models import Post
 
 COVER_DIR = "covers"
+# File names may have 255 bytes; a slug of 200 characters in Japanese has 600.
+MAX_STEM_BYTES = 240
 
 
 def posts():
@@ -42,9 +45,9 @@ def export_markdown(folder: Path) -> tuple[int, list[str]]:
     folder.mkdir(parents=True, exist_ok=True)
     count, problems = 0, []
     for post in posts():
-        cover = ""
+        cover, stem = "", file_stem(post.slug)
         if post.cover_image:
-            cover = f"{COVER_DIR}/{post.slug}{PurePosixPath(post.cover_image.name).suffix}"
+            cover = f"{COVER_DIR}/{stem}{PurePosixPath(post.cover_image.name).suffix}"
             try:
                 (folder / COVER_DIR).mkdir(exist_ok=True)
                 with post.cover_image.open("rb") as source, (folder / cover).open("wb") as copy:
@@ -52,9 +55,21 @@ def export_markdown(folder: Path) -> tuple[int, list[str]]:
             except OSError as error:
                 problems.append(f"{post.slug}: cover {post.cover_image.name}: {error}")
                 cover = ""
-        (folder / f"{post.slug}.md").write_text(markdown_file(post, cover), encoding="utf-8")
+        (folder / f"{stem}.md").write_text(markdown_file(post, cover), encoding="utf-8")
         count += 1
     return count, problems
+
+
+def file_stem(slug: str) -> str:
+    """The slug, or for one too long for a file name its start and a digest of it all.
+
+    The front matter keeps the whole slug: importing reads it from there, not from the name.
+    """
+    encoded = slug.encode()
+    if len(encoded) <= MAX_STEM_BYTES:
+        return slug
+    head = encoded[: MAX_STEM_BYTES - 13].decode(errors="ignore")
+    return f"{head}-{hashlib.sha256(encoded).hexdigest()[:12]}"
 
 
 def markdown_file(post: Post, cover: str = "") -> str:

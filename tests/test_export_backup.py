@@ -66,6 +66,13 @@ def test_markdown_export_marks_drafts(site_posts, tmp_path):
     assert "\ndraft: true\n" in (tmp_path / "out/half-written.md").read_text()
 
 
+def test_long_non_ascii_slug_is_exported_whole(make_post, tmp_path):
+    make_post(title="市場", slug="市" * 200)
+    export(tmp_path / "out")
+    (exported,) = (tmp_path / "out").glob("*.md")
+    assert f"\nslug: {'市' * 200}\n" in exported.read_text()
+
+
 def test_markdown_export_refuses_a_folder_with_files(site_posts, tmp_path):
     (tmp_path / "old.md").write_text("left over")
     with pytest.raises(CommandError, match="not an empty folder"):
@@ -88,6 +95,11 @@ def test_jsonl_export_carries_tags_and_html(site_posts, tmp_path):
         ["AI Security", "Café"],
         True,
     )
+
+
+def test_jsonl_export_into_a_missing_folder_is_a_clear_error(db, tmp_path):
+    with pytest.raises(CommandError, match="Cannot write"):
+        export(tmp_path / "nowhere" / "posts.jsonl", "--format", "jsonl")
 
 
 # Backup and restore ------------------------------------------------------------------------

@@ -22,8 +22,11 @@ class Command(BaseCommand):
             if destination == "-":
                 count = export_jsonl(sys.stdout)
             else:
-                with Path(destination).open("w", encoding="utf-8") as stream:
-                    count = export_jsonl(stream)
+                try:
+                    with Path(destination).open("w", encoding="utf-8") as stream:
+                        count = export_jsonl(stream)
+                except OSError as error:
+                    raise CommandError(f"Cannot write {destination}: {error.strerror}.") from None
             self.stderr.write(f"Exported {count:,} posts.")
             return
         try:
