@@ -196,6 +196,8 @@ def front_matter(text: str) -> tuple[dict, str]:
     except ValueError as error:
         # YAML reads anything shaped like 2020-13-45 as a date, and Python refuses it.
         raise ImportProblem(f"the front matter has a date that is not a date: {error}") from None
+    except RecursionError:
+        raise ImportProblem("the front matter nests lists or mappings too deeply") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
