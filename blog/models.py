@@ -567,6 +567,8 @@ class PostSearch(models.Model):
         Post, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_document"
     )
     document = SearchVectorField()
+    # The title, tags and category, and excerpt parts of the document (generated from it).
+    head = SearchVectorField(editable=False)
     body_text = models.TextField()
 
     class Meta:
