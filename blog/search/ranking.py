@@ -13,6 +13,7 @@ def rank_published(scores: dict[int, tuple], *, category_id, tag_id) -> list[int
         posts = posts.filter(category_id=category_id)
     if tag_id is not None:
         posts = posts.filter(tags=tag_id)
-    # Sorting is stable: newest first from the database stays so among equal scores.
-    newest_first = posts.order_by("-published_at", "-pk").values_list("pk", flat=True)
-    return sorted(newest_first, key=scores.__getitem__)
+    # Sorted here: an ORDER BY would lead SQLite to walk every published post by date.
+    dated = posts.order_by().values_list("pk", "published_at")
+    ranked = sorted(dated, key=lambda row: (scores[row[0]], -row[1].timestamp()))
+    return [pk for pk, _ in ranked]
