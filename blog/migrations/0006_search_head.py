@@ -24,7 +24,7 @@ POSTGRESQL_REVERSE = ["ALTER TABLE blog_postsearch DROP COLUMN IF EXISTS head"]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0003_reader_features"),
+        ("blog", "0005_import_record"),
     ]
 
     operations = [
