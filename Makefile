@@ -7,7 +7,7 @@ PORT ?= 8000
 # The second test run uses PostgreSQL: TEST_DATABASE_URL, or the local server when it answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test lint format install clean bench-search
+.PHONY: run serve test lint format install clean bench-search bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,22 @@ test: install
 # generates the posts once and keeps them in bench/.data and bench_search_* databases).
 bench-search: install
 	$(BIN)/python bench/search_bench.py
+
+.PHONY: screenshots lighthouse
+# PNGs for the README in docs/screenshots/, taken in Debian's chromium (apt-get install chromium).
+screenshots: install
+	$(BIN)/python docs/screenshots.py
+
+# Lighthouse 12 scores of the home and a post page, phone and desktop (needs chromium and npm).
+lighthouse: install
+	$(BIN)/python bench/lighthouse.py
+
+# Every public page against a minimal Django view (the ceiling) under wrk, page cache off and
+# on, at 1,000, 10,000 and 100,000 posts on SQLite and PostgreSQL (long: generating 100,000
+# posts takes a quarter of an hour per engine). A quicker run:
+#   make bench BENCH_ARGS="--sizes 1000 10000 --duration 5"
+bench: install
+	$(BIN)/python bench/site_bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,16 +1,22 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from taggit.models import Tag as TaggitTag
 
+from blog import dashboard, previews, redirects, revisions, roles
 from blog.images import validate_cover
 from blog.models import AuthorProfile, Category, Post, Tag
 
@@ -32,6 +38,7 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "published_posts", "all_posts"]
+    actions = ["merge_tags"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -51,6 +58,22 @@ class TagAdmin(admin.ModelAdmin):
     def all_posts(self, tag):
         return tag.all_count
 
+    @admin.action(
+        description="Merge the selected tags into the one with most posts", permissions=["delete"]
+    )
+    def merge_tags(self, request, queryset):
+        survivor, *others = queryset.order_by("-all_count", "pk")
+        if not others:
+            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            return
+        redirects.merge_tags(survivor, others)
+        names = ", ".join(f"“{tag}”" for tag in others)
+        self.message_user(
+            request,
+            f"Merged {names} into “{survivor}”; their addresses now lead to it.",
+            messages.SUCCESS,
+        )
+
 
 class StatusFilter(admin.SimpleListFilter):
     title = "status"
@@ -69,8 +92,47 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+NOT_AN_EDITOR = (
+    "Only editors may publish, schedule or unpublish a post. "
+    "Save it as a draft: an editor will publish it."
+)
+# The change form's buttons that set the state; see templates/admin/blog/post/change_form.html.
+STATE_BUTTONS = ("_publish", "_schedule", "_unpublish")
+
+
+def state_text(post) -> str:
+    """Draft, Scheduled for <time>, or Published, with times in the site's time zone."""
+    if post.status == Post.Status.DRAFT:
+        return "Draft"
+    when = timezone.localtime(post.published_at).strftime("%-d %B %Y, %H:%M %Z")
+    return f"Scheduled for {when}" if post.is_scheduled else f"Published on {when}"
+
+
 class PostAdminForm(forms.ModelForm):
     # No Meta: the admin builds the form from the fieldsets below.
+    may_publish = False  # set for each request by PostAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        button = next((name for name in STATE_BUTTONS if name in self.data), None)
+        # Authors have no status field; a status in their POST was crafted by hand.
+        asks_to_publish = button or self.data.get("status", Post.Status.DRAFT) != Post.Status.DRAFT
+        if not self.may_publish:
+            if asks_to_publish:
+                raise forms.ValidationError(NOT_AN_EDITOR)
+            return cleaned
+        if button == "_publish":
+            cleaned["status"], cleaned["published_at"] = Post.Status.PUBLISHED, timezone.now()
+        elif button == "_schedule":
+            when = cleaned.get("published_at")
+            if when is None or when <= timezone.now():
+                self.add_error("published_at", "Give a time in the future to schedule the post.")
+            else:
+                cleaned["status"] = Post.Status.PUBLISHED
+        elif button == "_unpublish":
+            cleaned["status"] = Post.Status.DRAFT
+        return cleaned
+
     def clean_cover_image(self):
         cover = self.cleaned_data["cover_image"]
         # Only a new upload is checked: the stored cover passed when it came in.
@@ -99,27 +161,180 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category"]
-    readonly_fields = ["cover_preview", "view_count", "reading_time", "created_at", "updated_at"]
+    readonly_fields = [
+        "publication_state",
+        "share_link",
+        "cover_preview",
+        "views_chart",
+        "view_count",
+        "reading_time",
+        "created_at",
+        "updated_at",
+    ]
+    # Fields only editors set; an author's post is a draft of their own.
+    editor_only_fields = ["status", "published_at", "author", "featured"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "excerpt", "body"]}),
         (
             "Publishing",
-            {"fields": ["status", "published_at", "author", "category", "tags", "featured"]},
+            {
+                "fields": [
+                    "publication_state",
+                    "status",
+                    "published_at",
+                    "author",
+                    "category",
+                    "tags",
+                    "featured",
+                ]
+            },
         ),
+        ("Preview", {"fields": ["share_link"]}),
         ("Search engines and social cards", {"fields": ["seo_title", "meta_description"]}),
         ("Cover image", {"fields": ["cover_image", "cover_image_alt", "cover_preview"]}),
-        ("Statistics", {"fields": ["view_count", "reading_time", "created_at", "updated_at"]}),
+        (
+            "Statistics",
+            {"fields": ["views_chart", "view_count", "reading_time", "created_at", "updated_at"]},
+        ),
     ]
+
+    # Who sees and changes what ------------------------------------------------------------
+
+    def get_queryset(self, request):
+        posts = super().get_queryset(request)
+        return posts if roles.can_publish(request.user) else posts.filter(author=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.may_change(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return roles.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if roles.can_publish(request.user):
+            return fields
+        return [*fields, *self.editor_only_fields]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_publish = roles.can_publish(request.user)
+        return form
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
+    def save_model(self, request, obj, form, change):
+        if not change and "author" not in form.fields:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_action(self, request, queryset):
+        if request.POST.get("action") in self.actions and not roles.can_publish(request.user):
+            self.message_user(request, NOT_AN_EDITOR, messages.ERROR)
+            return None
+        return super().response_action(request, queryset)
+
+    # State ----------------------------------------------------------------------------------
+
     @admin.display(description="status", ordering="status")
     def state(self, post):
+        # The list has a column for the time.
         if post.status == Post.Status.DRAFT:
             return "Draft"
         return "Scheduled" if post.is_scheduled else "Published"
+
+    @admin.display(description="state")
+    def publication_state(self, post):
+        return state_text(post)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if any(name in request.POST for name in STATE_BUTTONS):
+            return self._stay_on_form(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if any(name in request.POST for name in STATE_BUTTONS):
+            return self._stay_on_form(request, obj)
+        return super().response_change(request, obj)
+
+    def _stay_on_form(self, request, post):
+        self.message_user(request, f"“{post}”: {state_text(post)}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
+
+    # Previews, history and statistics --------------------------------------------------------
+
+    @admin.display(description="link for reviewers")
+    def share_link(self, post):
+        if post.pk is None:
+            return "Save the post to get a link for reviewers."
+        url = previews.share_url(post)
+        return format_html(
+            '<a href="{}">{}</a><div class="help">Anyone with this link can read the post as it '
+            "is now, without an account, for {} days. Any change to the post makes every "
+            "earlier link stop working.</div>",
+            url,
+            url,
+            settings.SHARED_PREVIEW_DAYS,
+        )
+
+    @admin.display(description=f"views, last {dashboard.DAYS} days")
+    def views_chart(self, post):
+        return dashboard.post_chart_html(post) if post.pk else "No views yet."
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        revisions.record(obj, request.user)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        revisions.record(obj, request.user)
+        return entry
+
+    def history_view(self, request, object_id, extra_context=None):
+        post = self.get_object(request, unquote(object_id))
+        context = {
+            "revisions": revisions.history(post) if post else [],
+            "may_restore": post is not None and self.has_change_permission(request, post),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
+
+    def get_urls(self):
+        restore = self.admin_site.admin_view(self.restore_body_view)
+        return [
+            path(
+                "<path:object_id>/history/<int:revision_id>/restore/",
+                restore,
+                name="blog_post_restore_body",
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(require_POST)
+    def restore_body_view(self, request, object_id, revision_id):
+        post = self.get_object(request, unquote(object_id))
+        if post is None:
+            raise Http404
+        if not self.has_change_permission(request, post):
+            raise PermissionDenied
+        revision = post.revisions.filter(pk=revision_id).first()
+        if revision is None:
+            raise Http404
+        when = timezone.localtime(revision.created_at).strftime("%-d %B %Y, %H:%M")
+        with transaction.atomic():
+            post.body = revision.body
+            post.save()
+            self.log_change(request, post, f"Restored the body saved on {when}.")
+        self.message_user(request, f"Restored the body saved on {when}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
 
     @admin.display(description="preview")
     def cover_preview(self, post):
@@ -136,7 +351,7 @@ class PostAdmin(admin.ModelAdmin):
             return post.get_absolute_url()
         return reverse("blog:post_preview", args=[post.pk])
 
-    @admin.action(description="Publish the selected posts now", permissions=["change"])
+    @admin.action(description="Publish the selected posts now", permissions=["publish"])
     def publish(self, request, queryset):
         # Drafts and scheduled posts alike go out at this moment.
         waiting = queryset.exclude(pk__in=queryset.published().values("pk"))
@@ -145,15 +360,17 @@ class PostAdmin(admin.ModelAdmin):
                 post.status = Post.Status.PUBLISHED
                 post.published_at = timezone.now()
                 post.save()
+                self.log_change(request, post, "Published now.")
         self.message_user(request, f"Published {len(waiting)} post(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected posts", permissions=["change"])
+    @admin.action(description="Unpublish the selected posts", permissions=["publish"])
     def unpublish(self, request, queryset):
         published = queryset.filter(status=Post.Status.PUBLISHED)
         with transaction.atomic():
             for post in published:
                 post.status = Post.Status.DRAFT
                 post.save()
+                self.log_change(request, post, "Unpublished.")
         count = len(published)
         self.message_user(request, f"Moved {count} post(s) back to draft.", messages.SUCCESS)
 

@@ -10,12 +10,21 @@ class BlogConfig(AppConfig):
         from django.contrib.flatpages.models import FlatPage
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-        from blog import images
+        from blog import images, redirects, roles
         from blog.content_version import on_content_change
-        from blog.models import AuthorProfile, Category, Post, Tag, TaggedPost
+        from blog.models import AuthorProfile, Category, OldAddress, Post, Tag, TaggedPost
         from blog.pages import sync_site
 
-        public = (Post, Category, Tag, TaggedPost, AuthorProfile, FlatPage, get_user_model())
+        public = (
+            Post,
+            Category,
+            Tag,
+            TaggedPost,
+            AuthorProfile,
+            FlatPage,
+            get_user_model(),
+            OldAddress,
+        )
         for model in public:
             post_save.connect(on_content_change, sender=model, dispatch_uid=f"bump-save-{model}")
             post_delete.connect(on_content_change, sender=model, dispatch_uid=f"bump-del-{model}")
@@ -25,6 +34,8 @@ class BlogConfig(AppConfig):
             on_content_change, sender=FlatPage.sites.through, dispatch_uid="bump-page-sites"
         )
         post_migrate.connect(sync_site, sender=self, dispatch_uid="sync-site")
+        post_migrate.connect(roles.create_roles, sender=self, dispatch_uid="create-roles")
+        redirects.connect()
         self.connect_search_index(Category, Post, Tag, TaggedPost)
 
     @staticmethod

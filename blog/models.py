@@ -8,17 +8,16 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from blog import content_version, images
+from blog import content_version, images, links
 from blog.markdown import excerpt_from_html, reading_time, render_markdown
 from blog.tagging import fold, tidy
 
@@ -154,7 +153,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("blog:category_detail", args=[self.slug])
+        return links.address("blog:category_detail", self.slug)
 
 
 class TagQuerySet(TaxonomyQuerySet):
@@ -203,7 +202,7 @@ class Tag(TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("blog:tag_detail", args=[self.slug])
+        return links.address("blog:tag_detail", self.slug)
 
     def slugify(self, tag, i=None):
         # A name made only of symbols or emoji has no slug of its own.
@@ -238,6 +237,11 @@ class PostTagManager(_TaggableManager):
             for tag in tags
             if not isinstance(tag, str) or tag.strip()
         ]
+
+
+# How many of the newest posts sharing a tag, and of the newest in the category, are ranked
+# for a post's related posts.
+RELATED_POOL = 200
 
 
 class PostQuerySet(IndexedQuerySet):
@@ -285,18 +289,26 @@ class PostQuerySet(IndexedQuerySet):
         """Up to `limit` published posts like `post`, in one query.
 
         Ranked by the number of tags they share with it, then being in its category, then
-        newest first. A post sharing neither a tag nor the category is not related.
+        newest first. A post sharing neither a tag nor the category is not related. Only the
+        posts of the newest RELATED_POOL taggings of its tags and the newest RELATED_POOL
+        posts of its category are ranked, so the cost stays the same however large the
+        archive grows.
         """
-        shares_a_tag = Q(tags__in=TaggedPost.objects.filter(content_object=post.pk).values("tag"))
+        its_tags = TaggedPost.objects.filter(content_object=post.pk).values("tag")
+        shares_a_tag = Q(tags__in=its_tags)
+        tagged_alike = TaggedPost.objects.filter(tag__in=its_tags).order_by("-pk")
+        candidates = Q(pk__in=tagged_alike.values("content_object")[:RELATED_POOL])
         if post.category_id:
             in_its_category = Q(category_id=post.category_id)
             same_category = Case(When(in_its_category, then=1), default=0)
+            newest_in_category = self.published().filter(in_its_category).order_by("-published_at")
+            candidates |= Q(pk__in=newest_in_category.values("pk")[:RELATED_POOL])
         else:
-            in_its_category, same_category = Q(pk__in=[]), Value(0)
+            same_category = Value(0)
         return (
             self.published()
             .exclude(pk=post.pk)
-            .filter(shares_a_tag | in_its_category)
+            .filter(candidates)
             .annotate(
                 shared_tags=Count("tags", filter=shares_a_tag, distinct=True),
                 same_category=same_category,
@@ -383,6 +395,8 @@ class Post(models.Model):
         help_text="What the cover image shows, for readers who cannot see it.",
     )
     view_count = models.PositiveBigIntegerField(default=0, editable=False)
+    # Once readers have seen a post, deleting it leaves a 410 Gone (see blog/redirects.py).
+    was_published = models.BooleanField(default=False, editable=False)
     featured = models.BooleanField(
         default=False, help_text="Show this post in the featured block above the home page list."
     )
@@ -431,6 +445,7 @@ class Post(models.Model):
                 name="published_post_has_date",
             ),
         ]
+        permissions = [("publish_post", "Can publish, schedule and unpublish posts")]
 
     # The cover's file name in the database, set when the row is read; None: not read.
     _stored_cover = None
@@ -460,7 +475,7 @@ class Post(models.Model):
             self._stored_cover = self.cover_image.name
 
     def get_absolute_url(self):
-        return reverse("blog:post_detail", args=[self.slug])
+        return links.address("blog:post_detail", self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -524,8 +539,10 @@ class Post(models.Model):
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
 
     def can_be_previewed_by(self, user) -> bool:
-        """Staff preview is decided here and nowhere else."""
-        return user.is_active and user.is_staff and user.has_perm("blog.change_post")
+        """Staff preview is decided here and nowhere else: editors any post, authors their own."""
+        if not (user.is_active and user.is_staff and user.has_perm("blog.change_post")):
+            return False
+        return user.has_perm("blog.publish_post") or self.author_id == user.pk
 
     @property
     def search_title(self) -> str:
@@ -577,3 +594,163 @@ class PostSearch(models.Model):
 
     def __str__(self):
         return f"Search document of post {self.post_id}"
+
+
+class OldAddress(models.Model):
+    """An address that used to show something: it now redirects there, or answers 410 Gone.
+
+    Written and read through blog/redirects.py.
+    """
+
+    path = models.CharField(max_length=500, unique=True, help_text="A path such as /posts/old/.")
+    # Deleting the post keeps the row with no target: the address is then gone (410).
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="old_addresses"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="old_addresses"
+    )
+    tag = models.ForeignKey(
+        Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="old_addresses"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "old addresses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=True, category__isnull=True)
+                | Q(post__isnull=True, tag__isnull=True)
+                | Q(category__isnull=True, tag__isnull=True),
+                name="old_address_has_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return self.path
+
+
+class DailyPostViewsQuerySet(models.QuerySet):
+    def count_view(self, slug: str) -> None:
+        """Add a view of the published post `slug` to today's count, in one atomic upsert.
+
+        INSERT ... ON CONFLICT DO UPDATE works alike on SQLite and PostgreSQL; the ORM
+        cannot increment on conflict. Days are those of the site's time zone.
+        """
+        connection = connections[self.db]
+        posts = Post.objects.using(self.db).published().filter(slug=slug).values("pk")
+        sql, params = posts.query.sql_with_params()
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        posts_table = connection.ops.quote_name(Post._meta.db_table)
+        day = connection.ops.adapt_datefield_value(timezone.localdate())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # The WHERE also lets SQLite read ON CONFLICT as the upsert clause.
+                f"INSERT INTO {table} (post_id, day, views) "
+                f"SELECT id, %s, 1 FROM {posts_table} WHERE id IN ({sql}) "
+                f"ON CONFLICT (post_id, day) DO UPDATE SET views = {table}.views + 1",
+                [day, *params],
+            )
+
+    def per_day(self, first_day, last_day) -> list[tuple]:
+        """(day, views) for every day from `first_day` to `last_day`, days without views as 0."""
+        totals = dict(
+            self.filter(day__range=(first_day, last_day))
+            .values_list("day")
+            .annotate(total=models.Sum("views"))
+            .values_list("day", "total")
+        )
+        days = (
+            first_day + timezone.timedelta(days=n) for n in range((last_day - first_day).days + 1)
+        )
+        return [(day, totals.get(day, 0)) for day in days]
+
+
+class DailyPostViews(models.Model):
+    """Views of a post on one day of the site's time zone; written by blog/middleware.py."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    objects = DailyPostViewsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "daily post views"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "day"], name="one_view_count_per_post_and_day")
+        ]
+        indexes = [models.Index(fields=["day"], name="daily_views_day")]
+
+    def __str__(self):
+        return f"{self.views} views of post {self.post_id} on {self.day}"
+
+
+class PostRevision(models.Model):
+    """What a post looked like after one change in the admin (see blog/revisions.py)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=200)
+    slug = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Post.Status.choices)
+    published_at = models.DateTimeField(null=True)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["post", "-created_at"], name="revision_post_created")]
+
+    def __str__(self):
+        return f"Revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportRecordQuerySet(models.QuerySet):
+    def wordpress_address(self, post_id: str) -> str | None:
+        """Where WordPress's /?p=ID (or /?page_id=ID) is now, if that is public; else None."""
+        from blog.pages import public_pages
+
+        records = self.filter(source__startswith="wordpress:", external_key=post_id)
+        post = Post.objects.published().filter(import_records__in=records).first()
+        if post:
+            return post.get_absolute_url()
+        page = public_pages().filter(pk__in=records.values("page")).first()
+        return page.get_absolute_url() if page else None
+
+
+class ImportRecord(models.Model):
+    """An entry of an outside source (a WordPress item, a Markdown file) and what it became here.
+
+    Written by blog/importers/: running an import again skips the entries whose checksum is
+    unchanged and updates the others, so nothing is created twice.
+    """
+
+    # "markdown", or "wordpress:<the old site's host>" so two WordPress sites never collide.
+    source = models.CharField(max_length=200)
+    # The file's path inside the imported folder, or the WordPress post ID.
+    external_key = models.CharField(max_length=500)
+    checksum = models.CharField(max_length=64)
+    old_url = models.CharField(max_length=500, blank=True)
+    # Both empty: what the entry became was deleted here, and an import does not bring it back.
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_records"
+    )
+    page = models.ForeignKey(
+        "flatpages.FlatPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now=True)
+
+    objects = ImportRecordQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_key"], name="one_record_per_entry")
+        ]
+        # Old WordPress links (/?p=ID) are looked up by the ID alone.
+        indexes = [models.Index(fields=["external_key"], name="import_record_key")]
+
+    def __str__(self):
+        return f"{self.source} {self.external_key}"

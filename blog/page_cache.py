@@ -17,7 +17,7 @@ from django.utils.http import http_date
 
 from blog import content_version
 
-CACHEABLE_STATUSES = {200, 301, 404}
+CACHEABLE_STATUSES = {200, 301, 404, 410}
 
 
 class PageCacheMiddleware:

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site as SiteModel
@@ -15,11 +16,11 @@ def public_pages():
     )
 
 
-def sync_site(apps, using=DEFAULT_DB_ALIAS, **kwargs):
+def sync_site(apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
     """post_migrate: keep the sites framework's Site on SITE_URL and SITE_NAME.
 
     Feeds and the admin's "View on site" build addresses from it; left at Django's default
-    it would send readers to example.com.
+    it would send readers to example.com. (`manage.py flush` sends the signal without `apps`.)
     """
     try:
         Site = apps.get_model("sites", "Site")

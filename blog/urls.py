@@ -14,6 +14,7 @@ urlpatterns = [
     path("archive/<int:year>/<int:month>/", views.ArchiveMonthView.as_view(), name="archive_month"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("preview/<int:pk>/", views.post_preview, name="post_preview"),
+    path("preview/shared/<str:token>/", views.shared_preview, name="shared_preview"),
     path("feed/", feeds.LatestPostsFeed(), name="feed_rss"),
     path("feed/atom/", feeds.AtomPostsFeed(), name="feed_atom"),
     path("category/<str:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),

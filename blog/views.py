@@ -6,14 +6,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import caches
 from django.db import DatabaseError, connections
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView
 
-from blog import content_version, ratelimit, search
+from blog import content_version, previews, ratelimit, search
 from blog.client_ip import client_ip
-from blog.models import Category, Post, Tag
+from blog.models import Category, ImportRecord, Post, Tag
 from blog.sitemaps import SITEMAPS
 
 SITEMAP_LIMIT = 50_000
@@ -29,6 +31,14 @@ class PublishedPostsMixin:
 class PostListView(PublishedPostsMixin, ListView):
     template_name = "blog/post_list.html"
 
+    def get(self, request, *args, **kwargs):
+        # Links to a WordPress site this blog was imported from: /?p=ID and /?page_id=ID.
+        old_id = request.GET.get("p") or request.GET.get("page_id") or ""
+        address = old_id.isdigit() and ImportRecord.objects.wordpress_address(old_id)
+        if address:
+            return HttpResponsePermanentRedirect(address)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
@@ -36,21 +46,26 @@ class PostListView(PublishedPostsMixin, ListView):
         return context
 
 
+NEIGHBOUR_FIELDS = ("previous_title", "previous_slug", "next_title", "next_slug")
+
+
 class PostDetailView(DetailView):
     template_name = "blog/post_detail.html"
 
     def get_queryset(self):
         # Built per request: published() compares with the current time.
-        return (
-            Post.objects.published()
-            .select_related("category", "author")
-            .prefetch_related("tags")
-            .with_neighbours()
-        )
+        posts = Post.objects.published().select_related("category", "author")
+        return posts.prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
+        post = self.object
+        neighbours = Post.objects.with_neighbours().values(*NEIGHBOUR_FIELDS)
         return super().get_context_data(
-            related_posts=Post.objects.related_to(self.object), **kwargs
+            related_posts=Post.objects.related_to(post),
+            # Both are read only when the end of the post is rendered, once per content version
+            # (includes/post_navigation.html): building their queries costs more than running them.
+            neighbours=SimpleLazyObject(lambda: neighbours.get(pk=post.pk)),
+            **kwargs,
         )
 
 
@@ -107,6 +122,15 @@ class ArchiveMonthView(PublishedPostsMixin, MonthArchiveView):
     template_name = "blog/archive_month.html"
     date_field = "published_at"
     month_format = "%m"
+    # Allowing empty months spares an "any post?" probe and the queries that look for the
+    # nearest months with posts (the page links to neither); an empty month is a 404 below.
+    allow_empty = True
+
+    def get_dated_items(self):
+        date_list, posts, extra = super().get_dated_items()
+        if not date_list:  # the days of the month with posts
+            raise Http404("No posts this month.")
+        return date_list, posts, extra
 
 
 def archive_index(request):
@@ -160,14 +184,21 @@ class SearchView(PublishedPostsMixin, ListView):
 def post_preview(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    posts = Post.objects.select_related("category", "author").prefetch_related("tags")
-    post = get_object_or_404(posts.with_neighbours(), pk=pk)
+    post = get_object_or_404(previews.preview_posts(), pk=pk)
     if not post.can_be_previewed_by(request.user):
         raise Http404
-    context = {"post": post, "is_preview": True, "related_posts": Post.objects.related_to(post)}
-    response = render(request, "blog/post_detail.html", context)
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return previews.render_preview(request, post)
+
+
+@require_safe
+def shared_preview(request, token):
+    """A reviewer's read-only look at a post through a signed link (see blog/previews.py)."""
+    post = previews.shared_post(token)
+    if post is None:
+        response = render(request, "blog/preview_link_invalid.html", status=404)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+    return previews.render_preview(request, post)
 
 
 def sitemap(request):

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "blog.middleware.ViewCountMiddleware",
     "blog.page_cache.PageCacheMiddleware",
+    # Inside the page cache, so that the redirect or 410 it makes of a 404 is cached too.
+    "blog.redirects.OldAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -299,6 +301,10 @@ VIEW_COUNT_COOKIE_MAX_AGE = 30 * 60
 # takes memory in proportion to its pixels, not its file size.
 COVER_MAX_BYTES = env_int("COVER_MAX_BYTES", 10 * 1024 * 1024)
 COVER_MAX_PIXELS = env_int("COVER_MAX_PIXELS", 25_000_000)
+# How long a shared preview link works; any change to the post revokes it sooner.
+SHARED_PREVIEW_DAYS = env_int("SHARED_PREVIEW_DAYS", 7)
+# Revisions kept per post; the oldest go as new ones are recorded.
+POST_REVISIONS_KEPT = env_int("POST_REVISIONS_KEPT", 50)
 
 # Logging -------------------------------------------------------------------
 

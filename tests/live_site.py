@@ -91,9 +91,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 4):
+def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 4, port: int | None = None):
     """Serve the site with the production gunicorn config; yields its base URL."""
-    port = free_port()
+    port = port or free_port()
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),

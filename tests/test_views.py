@@ -434,9 +434,11 @@ def test_missing_page_offers_a_way_back(client, db):
 
 
 def staff_user(username, *, can_change):
+    """An editor, who may change and publish every post; or staff who may not change posts."""
     user = get_user_model().objects.create_user(username=username, is_staff=True)
     if can_change:
-        user.user_permissions.add(Permission.objects.get(codename="change_post"))
+        editing = Permission.objects.filter(codename__in=["change_post", "publish_post"])
+        user.user_permissions.add(*editing)
     return user
 
 

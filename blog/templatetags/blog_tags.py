@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.encoding import escape_uri_path
 from django.utils.safestring import mark_safe
 
-from blog import seo
+from blog import links, seo
 from blog.markdown import sanitize_html
 from blog.models import Post, Tag
 
@@ -37,6 +37,12 @@ def canonical_url(context) -> str:
     page = request.GET.get("page", "")
     suffix = f"?page={page}" if page.isdigit() and page != "1" else ""
     return settings.SITE_URL + escape_uri_path(request.path) + suffix
+
+
+@register.filter
+def author_url(user) -> str:
+    """The author page of `user`; for lists, where {% url %} would reverse it on every card."""
+    return links.address("blog:author_detail", user.get_username())
 
 
 @register.filter
