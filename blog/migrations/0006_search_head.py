@@ -1,4 +1,6 @@
-from django.db import migrations
+import django.contrib.postgres.search
+import django.db.models.deletion
+from django.db import migrations, models
 
 from blog.migrations._vendor import run_for_vendor
 
@@ -14,12 +16,16 @@ SQLITE = [
 ]
 SQLITE_REVERSE = ["DROP TABLE IF EXISTS blog_post_fts_head"]
 POSTGRESQL = [
+    """CREATE TABLE blog_postsearch_head (
+        post_id bigint PRIMARY KEY REFERENCES blog_post (id) ON DELETE CASCADE,
+        head tsvector NOT NULL
+    )""",
     # Weights A, B and C are the title, the tags and category, and the excerpt.
-    """ALTER TABLE blog_postsearch ADD COLUMN head tsvector
-        GENERATED ALWAYS AS (ts_filter(document, '{a,b,c}')) STORED""",
-    "CREATE INDEX blog_postsearch_head ON blog_postsearch USING GIN (head)",
+    """INSERT INTO blog_postsearch_head (post_id, head)
+        SELECT post_id, ts_filter(document, '{a,b,c}') FROM blog_postsearch""",
+    "CREATE INDEX blog_postsearch_head_head ON blog_postsearch_head USING GIN (head)",
 ]
-POSTGRESQL_REVERSE = ["ALTER TABLE blog_postsearch DROP COLUMN IF EXISTS head"]
+POSTGRESQL_REVERSE = ["DROP TABLE IF EXISTS blog_postsearch_head"]
 
 
 class Migration(migrations.Migration):
@@ -31,5 +37,25 @@ class Migration(migrations.Migration):
         migrations.RunPython(
             run_for_vendor(SQLITE, POSTGRESQL),
             run_for_vendor(SQLITE_REVERSE, POSTGRESQL_REVERSE),
+        ),
+        migrations.CreateModel(
+            name="PostSearchHead",
+            fields=[
+                (
+                    "post",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="search_head",
+                        serialize=False,
+                        to="blog.post",
+                    ),
+                ),
+                ("head", django.contrib.postgres.search.SearchVectorField()),
+            ],
+            options={
+                "db_table": "blog_postsearch_head",
+                "managed": False,
+            },
         ),
     ]
