@@ -28,7 +28,7 @@ POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.
 
 # Query sets, each expected to match a share of posts; the report shows the measured share.
 QUERIES = {
-    "rare (<1%)": ["quasar referendum", "telescope ballot", "genome treaty", "fossil senator"],
+    "rare (<1%)": ["archaeology", "podcast", "photography", "cricket", "compost"],
     "medium (1-10%)": ["quasar", "telescope", "ballot", "enzyme", "treaty"],
     "common (>30%)": ["election", "people", "year", "market"],
     "two words": ["galaxy telescope", "election budget", "river library"],

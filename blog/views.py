@@ -171,8 +171,8 @@ class SearchView(PublishedPostsMixin, ListView):
             query=self.text,
             category=self.category,
             tag=self.tag,
-            # Only the best MAX_RESULTS are ranked and shown; say "500+" rather than 500.
-            more_results=len(self.object_list) >= search.MAX_RESULTS,
+            # Only the newest matches are ranked: say "200+" rather than 200.
+            more_results=not self.object_list.complete,
             **kwargs,
         )
         search.highlight(self.query, context["object_list"])

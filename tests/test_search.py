@@ -260,6 +260,24 @@ def test_minus_excludes_a_word(client, python_posts):
     assert result_titles(client, "python -django") == ["Python and Flask"]
 
 
+def test_a_word_excluded_from_the_body_hides_a_title_match(client, make_post):
+    make_post(title="Harbour walks", body="Bring a flask of tea.")
+    make_post(title="Harbour trains", body="Timetables only.")
+    assert result_titles(client, "harbour -flask") == ["Harbour trains"]
+
+
+def test_a_phrase_in_the_title_ranks_as_a_title_match(client, make_post):
+    now = timezone.now()
+    make_post(title="Open source newsroom", published_at=now - timezone.timedelta(days=3))
+    make_post(title="Tools", body="We like open source.", published_at=now)
+    assert result_titles(client, '"open source"') == ["Open source newsroom", "Tools"]
+
+
+def test_words_of_a_phrase_apart_in_the_title_are_not_a_phrase_match(client, make_post):
+    make_post(title="Source code is open", body="Nothing else.")
+    assert "No posts match" in search_page(client, '"open source"')
+
+
 def test_or_finds_either_word(client, pet_posts):
     assert set(result_titles(client, "cats OR dogs")) == {"Cats at home", "Dogs at home"}
 
@@ -782,10 +800,17 @@ def test_tagging_in_bulk_updates_the_index(client, make_post):
 
 
 def test_more_results_than_are_ranked_are_counted_with_a_plus(client, make_post, monkeypatch):
-    monkeypatch.setattr("blog.search.MAX_RESULTS", 2)
+    monkeypatch.setattr("blog.search.CANDIDATE_POOL", 2)
     for i in range(3):
         make_post(title=f"Harbour report {i}")
     assert "2+ results" in search_page(client, "harbour")
+
+
+def test_when_every_match_is_ranked_the_count_is_exact(client, make_post, monkeypatch):
+    monkeypatch.setattr("blog.search.CANDIDATE_POOL", 3)
+    for i in range(2):
+        make_post(title=f"Harbour report {i}")
+    assert "2 results for" in search_page(client, "harbour")
 
 
 @pytest.mark.parametrize("parameter", ["category", "tag"])

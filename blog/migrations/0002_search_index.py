@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from blog.migrations._vendor import run_for_vendor
+
 # Each database gets its own kind of index; the other's tables never exist there.
 SQLITE = [
     """CREATE VIRTUAL TABLE blog_post_fts USING fts5(
@@ -32,15 +34,6 @@ POSTGRESQL = [
     "CREATE INDEX blog_postsearch_document ON blog_postsearch USING GIN (document)",
 ]
 POSTGRESQL_REVERSE = ["DROP TABLE IF EXISTS blog_postsearch"]
-
-
-def run_for_vendor(sqlite, postgresql):
-    def run(apps, schema_editor):
-        statements = {"sqlite": sqlite, "postgresql": postgresql}
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):

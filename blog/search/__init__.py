@@ -26,10 +26,10 @@ __all__ = [
     "unindex_posts",
 ]
 
-MAX_RESULTS = 500
-# Ranking looks at the newest matches and the newest strong (title, tag, category) matches,
-# this many of each, so a query matching half the archive costs no more than a rare one.
-CANDIDATE_POOL = 2000
+# Ranking looks at the newest matches in each tier (title, tags and category, excerpt,
+# anywhere), this many of each, so a query matching half the archive costs no more than a
+# rare one. A reader never pages through more than a few hundred results.
+CANDIDATE_POOL = 200
 MARK_START, MARK_END = "\x02", "\x03"
 
 
@@ -44,8 +44,10 @@ class RankedPosts(Sequence):
     list of ids and loading ten posts costs almost nothing.
     """
 
-    def __init__(self, post_ids: list[int]):
+    def __init__(self, post_ids: list[int], *, complete: bool = True):
         self.post_ids = post_ids
+        # False when more posts match than were ranked: the count is then a lower bound.
+        self.complete = complete
 
     def __len__(self):
         return len(self.post_ids)
@@ -62,15 +64,13 @@ def search_posts(query: SearchQuery, *, category=None, tag=None) -> RankedPosts:
     """Published posts matching `query`, best first, then newest first."""
     if not query:
         return RankedPosts([])
-    return RankedPosts(
-        engine().ranked_ids(
-            query,
-            category_id=category.pk if category else None,
-            tag_id=tag.pk if tag else None,
-            limit=MAX_RESULTS,
-            pool=CANDIDATE_POOL,
-        )
+    post_ids, complete = engine().ranked_ids(
+        query,
+        category_id=category.pk if category else None,
+        tag_id=tag.pk if tag else None,
+        pool=CANDIDATE_POOL,
     )
+    return RankedPosts(post_ids, complete=complete)
 
 
 def highlight(query: SearchQuery, posts) -> None:

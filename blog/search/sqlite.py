@@ -1,13 +1,20 @@
-"""SQLite's engine: an FTS5 table (porter stemming, diacritics removed) ranked with bm25."""
+"""SQLite's engine: FTS5 tables (porter stemming, diacritics removed) ranked with bm25.
+
+Two tables hold the text: blog_post_fts every part of a post, for matches anywhere and
+for snippets, and blog_post_fts_head only the title, the tags and category, and the
+excerpt. Finding the matches in those parts then never walks the long position lists of
+the bodies (with one table, the phrase "the river" in titles reads every body's "the").
+"""
 
 from django.db import connection
 
 from blog.search.query import SearchQuery, Term
 from blog.search.ranking import rank_published
 
+FULL, HEAD = "blog_post_fts", "blog_post_fts_head"
 # bm25 weights of the columns title, taxonomy (tags and category), excerpt, body, for the order
 # within a tier (see ranked_ids).
-WEIGHTS = "100.0, 20.0, 4.0, 1.0"
+WEIGHTS = {FULL: "100.0, 20.0, 4.0, 1.0", HEAD: "100.0, 20.0, 4.0"}
 BODY_COLUMN = 3
 
 
@@ -49,8 +56,9 @@ def match_expression(query: SearchQuery, column: str | None = None) -> str:
     return expression
 
 
-def ranked_ids(query, *, category_id, tag_id, limit, pool) -> list[int]:
-    """Published matches, best first, as (tier, bm25 in the tier, newest).
+def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
+    """Published matches, best first, as (tier, bm25 in the tier, newest), and whether
+    every match was ranked.
 
     Each tier looks at its newest `pool` matches only: the title, tag and category, and
     excerpt tiers, then the body tier from the newest matches anywhere. A word found in
@@ -60,18 +68,32 @@ def ranked_ids(query, *, category_id, tag_id, limit, pool) -> list[int]:
     """
     narrowed = category_id is not None or tag_id is not None
     pool = pool * 5 if narrowed else pool
+    tiers = [(HEAD, match_expression(query, column)) for column in TIERED_COLUMNS]
+    tiers.append((FULL, match_expression(query)))
     scores = {}
-    tiers = [match_expression(query, column) for column in TIERED_COLUMNS]
     with connection.cursor() as cursor:
-        for tier, expression in enumerate([*tiers, match_expression(query)]):
+        for tier, (table, expression) in enumerate(tiers):
             cursor.execute(
-                f"SELECT rowid, bm25(blog_post_fts, {WEIGHTS}) FROM blog_post_fts"
-                " WHERE blog_post_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+                f"SELECT rowid, bm25({table}, {WEIGHTS[table]}) FROM {table}"
+                f" WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
                 [expression, pool],
             )
-            for rowid, score in cursor.fetchall():
+            rows = cursor.fetchall()
+            for rowid, score in rows:
                 scores.setdefault(rowid, (tier, score))
-    return rank_published(scores, category_id=category_id, tag_id=tag_id, limit=limit)
+        # The body tier sees every match: when it was cut, so was the result.
+        complete = len(rows) < pool
+        head_only = [rowid for rowid, (tier, _) in scores.items() if tier < len(TIERED_COLUMNS)]
+        if query.excluded and head_only:
+            # The head table cannot see an excluded word in a body.
+            cursor.execute(
+                f"SELECT rowid FROM {FULL} WHERE {FULL} MATCH %s AND rowid >= %s",
+                [" OR ".join(map(_quoted, query.excluded)), min(head_only)],
+            )
+            for (rowid,) in cursor.fetchall():
+                scores.pop(rowid, None)
+    ranked = rank_published(scores, category_id=category_id, tag_id=tag_id)
+    return ranked, complete
 
 
 def snippets(query, post_ids, start, end) -> dict[int, str]:
@@ -80,27 +102,33 @@ def snippets(query, post_ids, start, end) -> dict[int, str]:
     placeholders = ", ".join(["%s"] * len(post_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid, snippet(blog_post_fts, {BODY_COLUMN}, %s, %s, '…', 32)"
-            f" FROM blog_post_fts WHERE blog_post_fts MATCH %s AND rowid IN ({placeholders})",
+            f"SELECT rowid, snippet({FULL}, {BODY_COLUMN}, %s, %s, '…', 32)"
+            f" FROM {FULL} WHERE {FULL} MATCH %s AND rowid IN ({placeholders})",
             [start, end, match_expression(query), *post_ids],
         )
         return dict(cursor.fetchall())
 
 
 def write(documents) -> None:
+    rows = [(pk, *(text.translate(FOLDED_LETTERS) for text in texts)) for pk, *texts in documents]
     with connection.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO blog_post_fts (rowid, title, taxonomy, excerpt, body)"
+            f"INSERT INTO {FULL} (rowid, title, taxonomy, excerpt, body)"
             " VALUES (%s, %s, %s, %s, %s)",
-            [(pk, *(text.translate(FOLDED_LETTERS) for text in texts)) for pk, *texts in documents],
+            rows,
+        )
+        cursor.executemany(
+            f"INSERT INTO {HEAD} (rowid, title, taxonomy, excerpt) VALUES (%s, %s, %s, %s)",
+            [row[:4] for row in rows],
         )
 
 
 def delete(post_ids) -> None:
     """Remove these posts from the index, or every post when `post_ids` is None."""
     with connection.cursor() as cursor:
-        if post_ids is None:
-            cursor.execute("DELETE FROM blog_post_fts")
-        elif post_ids:
-            placeholders = ", ".join(["%s"] * len(post_ids))
-            cursor.execute(f"DELETE FROM blog_post_fts WHERE rowid IN ({placeholders})", post_ids)
+        for table in (FULL, HEAD):
+            if post_ids is None:
+                cursor.execute(f"DELETE FROM {table}")
+            elif post_ids:
+                placeholders = ", ".join(["%s"] * len(post_ids))
+                cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({placeholders})", post_ids)
