@@ -164,7 +164,9 @@ def taxonomy_saving(sender, instance, raw=False, **kwargs):
 def saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    claim(instance)
+    # A draft at an old address leaves it leading where it did until the draft goes out.
+    if not isinstance(instance, Post) or instance.is_published:
+        claim(instance)
     if instance._renamed_from:
         remember(instance._renamed_from, instance)
 

@@ -48,9 +48,19 @@ def test_a_new_post_claiming_an_old_slug_takes_precedence(client, published, mak
     assert "Another bridge" in client.get("/posts/bridge/").content.decode()
 
 
-def test_a_draft_claiming_an_old_slug_leaves_it_a_404(client, published, make_post):
+def test_a_draft_at_an_old_slug_leaves_the_redirect_in_place(client, published, make_post):
     rename(published, "harbour-bridge")
     make_post(title="Another bridge", slug="bridge", status=Post.Status.DRAFT)
+    assert client.get("/posts/bridge/")["Location"] == "/posts/harbour-bridge/"
+
+
+def test_a_draft_claims_an_old_slug_when_it_is_published(client, published, make_post):
+    rename(published, "harbour-bridge")
+    draft = make_post(title="Another bridge", slug="bridge", status=Post.Status.DRAFT)
+    draft.status = Post.Status.PUBLISHED
+    draft.save()
+    draft.status = Post.Status.DRAFT
+    draft.save()
     assert client.get("/posts/bridge/").status_code == 404
 
 
