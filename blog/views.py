@@ -19,6 +19,8 @@ from blog.models import Category, ImportRecord, Post, Tag
 from blog.sitemaps import SITEMAPS
 
 SITEMAP_LIMIT = 50_000
+# Large entries: dropped after an hour even when the content has not changed.
+SITEMAP_CACHE_SECONDS = 3600
 
 
 class PublishedPostsMixin:
@@ -207,10 +209,38 @@ def shared_preview(request, token):
 
 def sitemap(request):
     """One sitemap while it fits the protocol's 50,000 URLs, an index of sections after that."""
-    total = sum(section().paginator.count for section in SITEMAPS.values())
-    if total > SITEMAP_LIMIT:
-        return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
-    return sitemap_views.sitemap(request, SITEMAPS)
+
+    def build():
+        total = sum(section().paginator.count for section in SITEMAPS.values())
+        if total > SITEMAP_LIMIT:
+            return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+        return sitemap_views.sitemap(request, SITEMAPS)
+
+    return built_once_per_content_version(request, build)
+
+
+def sitemap_section(request, section):
+    return built_once_per_content_version(
+        request, lambda: sitemap_views.sitemap(request, SITEMAPS, section=section)
+    )
+
+
+def built_once_per_content_version(request, build):
+    """The response of `build()` for this address, kept until the content changes.
+
+    A sitemap of tens of thousands of addresses takes seconds to build and is the same for
+    everyone; errors (a 404 for a page past the end) are raised, never kept.
+    """
+
+    def render():
+        response = build()
+        response.render()
+        return response.status_code, list(response.items()), response.content
+
+    status, headers, content = content_version.cached(
+        f"xml:{request.get_full_path()}", render, timeout=SITEMAP_CACHE_SECONDS
+    )
+    return HttpResponse(content, status=status, headers=dict(headers))
 
 
 def robots_txt(request):

@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from blog.sitemaps import SITEMAPS
-from blog.views import health, robots_txt, sitemap
+from blog.views import health, robots_txt, sitemap, sitemap_section
 
 handler500 = "blog.views.server_error"
 
@@ -37,8 +35,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
+        sitemap_section,
         name="sitemap_section",
     ),
     path("robots.txt", robots_txt, name="robots"),

@@ -171,3 +171,9 @@ def test_post_cards_show_a_new_tag_on_every_list(client, news_post, commit):
         "Lighthouses" in section(client, url, 'class="post-card"', "</article>")
         for url in ["/", news_post.category.get_absolute_url()]
     )
+
+
+def test_sitemap_lists_a_post_once_it_is_published(client, news_post, make_post, commit):
+    client.get("/sitemap.xml")
+    commit(make_post, title="Late edition", slug="late-edition")
+    assert "/posts/late-edition/" in client.get("/sitemap.xml").content.decode()
