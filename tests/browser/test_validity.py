@@ -26,15 +26,21 @@ def vnu():
     if not VNU_JAR.exists():
         if not shutil.which("npm"):
             pytest.skip("npm is not installed: it fetches the Nu Html Checker (vnu-jar)")
-        subprocess.run(
-            ["npm", "install", "--prefix", str(TOOLS), "--no-save", "--no-audit", "--no-fund"]
-            + ["--silent", f"vnu-jar@{VNU_VERSION}"],
-            check=False,
-            capture_output=True,
-            timeout=300,
-        )
+        try:
+            install = subprocess.run(
+                ["npm", "install", "--prefix", str(TOOLS), "--no-save", "--no-audit", "--no-fund"]
+                + ["--loglevel=error", "--fetch-retries=1", f"vnu-jar@{VNU_VERSION}"],
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            npm_said = install.stderr.strip().splitlines()[:1] or ["no output"]
+        except subprocess.TimeoutExpired:
+            # Offline behind a firewall that drops packets, npm waits rather than fails.
+            npm_said = ["no answer from the registry within 300 s"]
         if not VNU_JAR.exists():
-            pytest.skip(f"npm could not install vnu-jar@{VNU_VERSION}")
+            pytest.skip(f"npm could not install vnu-jar@{VNU_VERSION}: {npm_said[0]}")
 
     def run(*args: str) -> list[dict]:
         """The checker's errors, as its JSON messages."""
