@@ -163,6 +163,19 @@ def test_images_fit_within_a_phone_screen(phone_layout):
     assert phone_layout["imagesOutside"] == []
 
 
+SEARCH_FORMS = """() => [...document.querySelectorAll("form[role=search]")].map((form) => [
+  form.querySelector("input[type=search]").getBoundingClientRect().height,
+  form.querySelector("button").getBoundingClientRect().height,
+])"""
+
+
+@pytest.mark.parametrize("name", ["search", "not-found"])
+def test_search_buttons_are_as_tall_as_their_fields(page, demo_site, name):
+    page.goto(demo_site.page_url(READER_PAGES[name]))
+    forms = page.evaluate(SEARCH_FORMS)
+    assert len(forms) == 2 and all(field == button for field, button in forms)
+
+
 COLOURS = """() => {
   const luminance = (colour) => {
     const [r, g, b] = colour.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map((value) => {
