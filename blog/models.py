@@ -457,7 +457,11 @@ class Post(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="post_status_published"),
+            # With the id, the index gives the lists' whole order (newest, then id): without
+            # it SQLite joined every post's author first and sorted them all (600 ms at 100k).
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="post_status_published_id"
+            ),
             models.Index(fields=["category", "status", "-published_at"], name="post_category"),
             models.Index(fields=["author", "status", "-published_at"], name="post_author"),
             models.Index(fields=["featured", "status", "-published_at"], name="post_featured"),
