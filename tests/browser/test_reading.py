@@ -82,16 +82,20 @@ def test_the_skip_link_moves_focus_to_the_main_content(page, demo_site):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-# What the focused element is and whether it shows that it has focus.
+# What the focused element is and whether it shows that it has focus: an outline or a ring, on
+# an element big enough to see, scrolled into the window.
 FOCUS_STATE = """() => {
   const element = document.activeElement;
   const style = getComputedStyle(element);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const box = element.getBoundingClientRect();
+  const onScreen = box.width > 1 && box.height > 1 && box.bottom > 0 && box.top < innerHeight
+    && box.right > 0 && box.left < innerWidth;
   return {
     tag: element.tagName,
     href: element.getAttribute("href"),
     text: element.textContent.trim().slice(0, 60),
-    visible: outline || style.boxShadow !== "none",
+    visible: (outline || style.boxShadow !== "none") && onScreen,
   };
 }"""
 VISIBLE_LINKS = """() => [...document.querySelectorAll("a[href]")]
