@@ -174,7 +174,8 @@ def total_views(engine: str, size: int) -> int:
     import psycopg
 
     with psycopg.connect(database_url(engine, size)) as connection:
-        return connection.execute("SELECT SUM(view_count) FROM blog_post").fetchone()[0]
+        # PostgreSQL sums a bigint column as a numeric (a Decimal).
+        return int(connection.execute("SELECT SUM(view_count) FROM blog_post").fetchone()[0])
 
 
 # One engine and size ------------------------------------------------------------------------
@@ -563,13 +564,37 @@ def sql_count(queries: dict) -> str:
     return f"{queries['reads']}+{queries['writes']}" if queries["writes"] else str(queries["reads"])
 
 
+def summary(runs: list[dict]) -> list[str]:
+    """Ratio to the ceiling of each page, page cache off and on, at each connection count."""
+    columns = sorted({(row["cache"], row["connections"]) for run in runs for row in run["rows"]})
+    lines = [
+        "| engine | posts | page | SQL | "
+        + " | ".join(f"cache {cache}, {conns} conns" for cache, conns in columns)
+        + " |",
+        "| --- | ---: | --- | ---: |" + " ---: |" * len(columns),
+    ]
+    for run in runs:
+        ratios = {(r["page"], r["cache"], r["connections"]): r["ratio"] for r in run["rows"]}
+        for page in PAGES:
+            cells = [
+                f"{ratios[(page, *column)]:.2f}" if (page, *column) in ratios else ""
+                for column in columns
+            ]
+            lines.append(
+                f"| {run['engine']} | {run['posts']:,} | {page} | "
+                f"{sql_count(run['queries'][page])} | " + " | ".join(cells) + " |"
+            )
+    return lines
+
+
 def write_report(runs: list[dict]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     machine = {"cpus": os.cpu_count(), "load_average": os.getloadavg()}
     (RESULTS / "site.json").write_text(
         json.dumps({"machine": machine, "runs": runs}, indent=2) + "\n"
     )
-    lines = [
+    lines = summary(runs) + [
+        "",
         "| engine | posts | page cache | page | conns | req/s | p50 ms | p99 ms | errors "
         "| ratio | SQL |",
         "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
