@@ -126,7 +126,6 @@ def test_every_tab_stop_on_the_post_page_shows_a_focus_indicator(tab_stops):
     assert [stop for stop in tab_stops if not stop["visible"]] == []
 
 
-MOBILE_PAGES = ["home", "post", "category", "search"]
 LAYOUT = """() => {
   const width = document.documentElement.clientWidth;
   const texts = [...document.querySelectorAll("body *")].filter((element) =>
@@ -146,7 +145,7 @@ LAYOUT = """() => {
 }"""
 
 
-@pytest.fixture(params=MOBILE_PAGES)
+@pytest.fixture(params=READER_PAGES)
 def phone_layout(request, new_page, demo_site):
     """The layout of a page on a 375 px wide phone."""
     page = new_page(viewport=MOBILE, is_mobile=True, has_touch=True, device_scale_factor=2)
