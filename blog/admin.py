@@ -261,6 +261,12 @@ class PostAdmin(CheckedSelectionMixin, admin.ModelAdmin):
         form.may_publish = roles.can_publish(request.user)
         return form
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "title":
+            # The admin's default text box cuts a headline off after a few words.
+            kwargs["widget"] = forms.TextInput(attrs={"class": "vLargeTextField"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.autocomplete_fields:
             using = kwargs.get("using")

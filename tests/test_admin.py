@@ -1,5 +1,7 @@
 """The admin as editors use it: who gets in, writing, publishing and the lists."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -291,3 +293,9 @@ def test_an_uploaded_cover_keeps_its_size_and_gets_a_random_name(
         3,
         False,
     )
+
+
+def test_the_title_box_is_wide_enough_for_a_headline(editor_client):
+    html = editor_client.get(reverse("admin:blog_post_add")).content.decode()
+    title_input = re.search(r'<input[^>]*name="title"[^>]*>', html).group()
+    assert 'class="vLargeTextField"' in title_input
