@@ -38,6 +38,8 @@ from blog.models import Category, OldAddress, Post, Tag, TaggedPost
 from blog.pages import public_pages
 
 MAX_PATH_LENGTH = OldAddress._meta.get_field("path").max_length
+# Category and tag feeds live under their pages (see blog/urls.py).
+FEED_SUFFIX = "feed/"
 
 
 def address_of(obj) -> str:
@@ -73,21 +75,42 @@ def _target_field(obj) -> str:
 def answer(request):
     """The response for an old address; None if it is not one or leads to nothing public."""
     path = request.path
+    row = _row(path)
+    if row is None:
+        return _feed_answer(path)
+    if not (row.post_id or row.category_id or row.tag_id):
+        return HttpResponseGone(render_to_string("410.html", request=request))
+    target = _public_target(row)
+    return HttpResponsePermanentRedirect(target.get_absolute_url()) if target else None
+
+
+def _row(path):
     alternative = path[:-1] if path.endswith("/") else f"{path}/"
     rows = {row.path: row for row in OldAddress.objects.filter(path__in=[path, alternative])}
-    row = rows.get(path) or rows.get(alternative)
-    if row is None:
-        page = public_pages().filter(url__in=[path, alternative]).first()
-        return HttpResponsePermanentRedirect(page.get_absolute_url()) if page else None
+    return rows.get(path) or rows.get(alternative)
+
+
+def _public_target(row):
     if row.post_id:
-        target = Post.objects.published().filter(pk=row.post_id).first()
-    elif row.category_id:
-        target = Category.objects.in_use().filter(pk=row.category_id).first()
-    elif row.tag_id:
-        target = Tag.objects.in_use().filter(pk=row.tag_id).first()
-    else:
-        return HttpResponseGone(render_to_string("410.html", request=request))
-    return HttpResponsePermanentRedirect(target.get_absolute_url()) if target else None
+        return Post.objects.published().filter(pk=row.post_id).first()
+    if row.category_id:
+        return Category.objects.in_use().filter(pk=row.category_id).first()
+    if row.tag_id:
+        return Tag.objects.in_use().filter(pk=row.tag_id).first()
+    return None
+
+
+def _feed_answer(path):
+    """The feed of a renamed category or tag follows it, as its page does; else a static
+    page saved at this path (a previous site's) redirects to where it is served."""
+    if path.endswith(FEED_SUFFIX):
+        row = _row(path.removesuffix(FEED_SUFFIX))
+        target = _public_target(row) if row and (row.category_id or row.tag_id) else None
+        if target:
+            return HttpResponsePermanentRedirect(target.get_absolute_url() + FEED_SUFFIX)
+    alternative = path[:-1] if path.endswith("/") else f"{path}/"
+    page = public_pages().filter(url__in=[path, alternative]).first()
+    return HttpResponsePermanentRedirect(page.get_absolute_url()) if page else None
 
 
 class OldAddressMiddleware:

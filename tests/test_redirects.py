@@ -210,6 +210,23 @@ def test_renamed_tag_redirects_from_its_old_address(client, make_post):
     assert client.get("/tag/bridges/")["Location"] == tag.get_absolute_url()
 
 
+def test_feed_of_a_renamed_category_follows_it(client, make_post, category):
+    make_post(category=category)
+    rename(category, "local-news")
+    assert client.get("/category/news/feed/")["Location"] == "/category/local-news/feed/"
+
+
+def test_feed_of_a_renamed_tag_follows_it(client, make_post):
+    make_post(tags=["Bridges"])
+    rename(Tag.objects.get(name="Bridges"), "spans")
+    assert client.get("/tag/bridges/feed/")["Location"] == "/tag/spans/feed/"
+
+
+def test_an_old_post_address_with_feed_appended_is_a_404(client, published):
+    rename(published, "harbour-bridge")
+    assert client.get("/posts/bridge/feed/").status_code == 404
+
+
 def test_renaming_a_category_in_the_admin_redirects(editor_client, client, make_post, category):
     make_post(category=category)
     url = reverse("admin:blog_category_change", args=[category.pk])
