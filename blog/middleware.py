@@ -6,7 +6,6 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import F
 from django.http import HttpResponseBadRequest
 from django.urls import Resolver404, resolve
 from django.utils.encoding import escape_uri_path
@@ -107,7 +106,7 @@ class ViewCountMiddleware:
         # No savepoint inside an outer transaction (tests): the same statements either way.
         with transaction.atomic(savepoint=False):
             commit_without_waiting_for_disk()
-            if Post.objects.published().filter(slug=slug).update(view_count=F("view_count") + 1):
+            if Post.objects.add_view(slug):
                 DailyPostViews.objects.count_view(slug)
         response.set_signed_cookie(
             VIEWED_COOKIE,

@@ -1,10 +1,14 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.middleware import VIEWED_COOKIE
+from blog.models import Post
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Firefox/130.0"
 
@@ -115,6 +119,14 @@ def test_drafts_are_not_counted(reader, draft):
 def test_scheduled_posts_are_not_counted(reader, scheduled):
     reader.get(reverse("blog:post_detail", args=[scheduled.slug]))
     assert views_of(scheduled) == 0
+
+
+def test_a_scheduled_post_is_counted_once_its_time_has_come(post, scheduled, monkeypatch):
+    # The counter's statements are compiled once: the first read must not fix the clock.
+    Post.objects.add_view(post.slug)
+    monkeypatch.setattr(timezone, "now", lambda: scheduled.published_at + timedelta(minutes=1))
+    Post.objects.add_view(scheduled.slug)
+    assert views_of(scheduled) == 1
 
 
 def test_previews_are_not_counted(reader, post, editor):
