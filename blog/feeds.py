@@ -35,7 +35,7 @@ class LatestPostsFeed(Feed):
 
     def item_categories(self, post):
         names = [post.category.name] if post.category else []
-        return names + [tag.name for tag in post.tags.all()]
+        return names + [tag.name for tag in post.listed_tags]
 
     def item_pubdate(self, post):
         return post.published_at

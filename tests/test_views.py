@@ -232,6 +232,14 @@ def test_post_page_links_to_an_unusual_username(client, make_post):
     assert 'href="/author/jo.doe+blog@example/"' in page(client, post.get_absolute_url())
 
 
+def test_a_post_card_links_each_of_its_tags(client, make_post):
+    post = make_post(tags=["Transport", "Harbour"])
+    links = [f'href="{tag.get_absolute_url()}" rel="tag"' for tag in post.tags.all()]
+    # The card alone: the sidebar's popular topics link tags too.
+    card = page(client, "/").split('<article class="post-card">')[1].split("</article>")[0]
+    assert all(link in card for link in links)
+
+
 @pytest.mark.parametrize("name", ["🎉", "!!!"], ids=["emoji", "punctuation"])
 def test_post_tagged_with_symbols_still_shows(client, make_post, name):
     make_post(tags=[name])
