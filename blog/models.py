@@ -710,6 +710,8 @@ class PostSearch(models.Model):
     post = models.OneToOneField(
         Post, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_document"
     )
+    # Publication time, then id, as one number (see blog.search.order_key).
+    key = models.BigIntegerField()
     document = SearchVectorField()
     body_text = models.TextField()
 
@@ -728,6 +730,7 @@ class PostSearchHead(models.Model):
     post = models.OneToOneField(
         Post, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_head"
     )
+    key = models.BigIntegerField()
     head = SearchVectorField()
 
     class Meta:

@@ -806,6 +806,27 @@ def test_more_results_than_are_ranked_are_counted_with_a_plus(client, make_post,
     assert "2+ results" in search_page(client, "harbour")
 
 
+def test_the_newest_by_publication_are_ranked_not_the_last_added(client, make_post, monkeypatch):
+    monkeypatch.setattr("blog.search.CANDIDATE_POOL", 1)
+    make_post(title="Harbour news today", published_at=timezone.now())
+    # Added later, as an imported archive would be, but published years ago.
+    make_post(
+        title="Harbour news of old", published_at=timezone.now() - timezone.timedelta(days=900)
+    )
+    assert result_titles(client, "harbour") == ["Harbour news today"]
+
+
+def test_a_post_moved_in_time_is_ranked_by_its_new_date(client, make_post, monkeypatch):
+    monkeypatch.setattr("blog.search.CANDIDATE_POOL", 1)
+    earlier = make_post(
+        title="Harbour early", published_at=timezone.now() - timezone.timedelta(days=2)
+    )
+    make_post(title="Harbour later", published_at=timezone.now() - timezone.timedelta(days=1))
+    earlier.published_at = timezone.now()
+    earlier.save()
+    assert result_titles(client, "harbour") == ["Harbour early"]
+
+
 def test_when_every_match_is_ranked_the_count_is_exact(client, make_post, monkeypatch):
     monkeypatch.setattr("blog.search.CANDIDATE_POOL", 3)
     for i in range(2):

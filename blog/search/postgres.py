@@ -102,7 +102,8 @@ def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
 
 
 def _newest(model, **match):
-    return model.objects.filter(**match).order_by("-post_id").values_list("post_id", flat=True)
+    """Post ids matching, newest first by order key (publication time, then id)."""
+    return model.objects.filter(**match).order_by("-key").values_list("post_id", flat=True)
 
 
 def _newest_matches(query, pool) -> tuple[list[int], bool]:
@@ -122,9 +123,9 @@ def _newest_matches(query, pool) -> tuple[list[int], bool]:
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH candidates AS MATERIALIZED ("
-            " SELECT post_id, document FROM blog_postsearch WHERE post_id = ANY(%s))"
+            " SELECT post_id, key, document FROM blog_postsearch WHERE post_id = ANY(%s))"
             " SELECT post_id FROM candidates WHERE document @@ to_tsquery(%s, %s)"
-            " ORDER BY post_id DESC LIMIT %s",
+            " ORDER BY key DESC LIMIT %s",
             [candidates, CONFIG, tsquery_text(query), pool],
         )
         matches = [post_id for (post_id,) in cursor.fetchall()]
@@ -155,16 +156,17 @@ def write(documents) -> None:
     vector = " || ".join(f"setweight(to_tsvector('{CONFIG}', %s), '{weight}')" for weight in "ABCD")
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO blog_postsearch (post_id, document, body_text) VALUES (%s, {vector}, %s)",
+            "INSERT INTO blog_postsearch (post_id, key, document, body_text)"
+            f" VALUES (%s, %s, {vector}, %s)",
             [
-                (pk, *(text.translate(STORED_BRACKETS) for text in (*texts, texts[-1])))
-                for pk, *texts in documents
+                (pk, key, *(text.translate(STORED_BRACKETS) for text in (*texts, texts[-1])))
+                for pk, key, *texts in documents
             ],
         )
         # Weights A, B and C are the title, the tags and category, and the excerpt.
         cursor.execute(
-            "INSERT INTO blog_postsearch_head (post_id, head)"
-            " SELECT post_id, ts_filter(document, '{a,b,c}') FROM blog_postsearch"
+            "INSERT INTO blog_postsearch_head (post_id, key, head)"
+            " SELECT post_id, key, ts_filter(document, '{a,b,c}') FROM blog_postsearch"
             " WHERE post_id = ANY(%s)",
             [[pk for pk, *_ in documents]],
         )

@@ -12,6 +12,8 @@ from blog.search.query import SearchQuery, Term
 from blog.search.ranking import rank_published
 
 FULL, HEAD = "blog_post_fts", "blog_post_fts_head"
+# Which post each FTS row is: the rows are numbered by order key, not by post id.
+KEYS = "blog_post_fts_key"
 # bm25 weights of the columns title, taxonomy (tags and category), excerpt, body, for the order
 # within a tier (see ranked_ids).
 WEIGHTS = {FULL: "100.0, 20.0, 4.0, 1.0", HEAD: "100.0, 20.0, 4.0"}
@@ -62,9 +64,10 @@ def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
 
     Each tier looks at its newest `pool` matches only: the title, tag and category, and
     excerpt tiers, then the body tier from the newest matches anywhere. A word found in
-    half the archive then costs little more than a rare one. (A rowid filter inside an
-    FTS5 query would run the match once per row, so narrowing and the published test
-    happen on the candidates afterwards.)
+    half the archive then costs little more than a rare one. The FTS rowids are order
+    keys (publication time, then id: see blog.search.order_key), so "newest" is the
+    order FTS5 reads them in. (A rowid filter inside an FTS5 query would run the match
+    once per row, so narrowing and the published test happen on the candidates after.)
     """
     narrowed = category_id is not None or tag_id is not None
     pool = pool * 5 if narrowed else pool
@@ -79,19 +82,21 @@ def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
                 [expression, pool],
             )
             rows = cursor.fetchall()
-            for rowid, score in rows:
-                scores.setdefault(rowid, (tier, score))
+            for key, score in rows:
+                scores.setdefault(key, (tier, score))
         # The body tier sees every match: when it was cut, so was the result.
         complete = len(rows) < pool
-        head_only = [rowid for rowid, (tier, _) in scores.items() if tier < len(TIERED_COLUMNS)]
+        head_only = [key for key, (tier, _) in scores.items() if tier < len(TIERED_COLUMNS)]
         if query.excluded and head_only:
             # The head table cannot see an excluded word in a body.
             cursor.execute(
                 f"SELECT rowid FROM {FULL} WHERE {FULL} MATCH %s AND rowid >= %s",
                 [" OR ".join(map(_quoted, query.excluded)), min(head_only)],
             )
-            for (rowid,) in cursor.fetchall():
-                scores.pop(rowid, None)
+            for (key,) in cursor.fetchall():
+                scores.pop(key, None)
+        post_ids = _post_ids(cursor, list(scores))
+    scores = {post_ids[key]: score for key, score in scores.items() if key in post_ids}
     ranked = rank_published(scores, category_id=category_id, tag_id=tag_id)
     return ranked, complete
 
@@ -99,18 +104,23 @@ def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
 def snippets(query, post_ids, start, end) -> dict[int, str]:
     if not post_ids or not query:
         return {}
-    placeholders = ", ".join(["%s"] * len(post_ids))
     with connection.cursor() as cursor:
+        keys = _keys(cursor, post_ids)
+        if not keys:
+            return {}
+        placeholders = ", ".join(["%s"] * len(keys))
         cursor.execute(
             f"SELECT rowid, snippet({FULL}, {BODY_COLUMN}, %s, %s, '…', 32)"
             f" FROM {FULL} WHERE {FULL} MATCH %s AND rowid IN ({placeholders})",
-            [start, end, match_expression(query), *post_ids],
+            [start, end, match_expression(query), *keys],
         )
-        return dict(cursor.fetchall())
+        return {keys[key]: snippet for key, snippet in cursor.fetchall()}
 
 
 def write(documents) -> None:
-    rows = [(pk, *(text.translate(FOLDED_LETTERS) for text in texts)) for pk, *texts in documents]
+    rows = [
+        (key, *(text.translate(FOLDED_LETTERS) for text in texts)) for _, key, *texts in documents
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {FULL} (rowid, title, taxonomy, excerpt, body)"
@@ -121,14 +131,40 @@ def write(documents) -> None:
             f"INSERT INTO {HEAD} (rowid, title, taxonomy, excerpt) VALUES (%s, %s, %s, %s)",
             [row[:4] for row in rows],
         )
+        cursor.executemany(
+            f"INSERT INTO {KEYS} (post_id, key) VALUES (%s, %s)",
+            [(pk, key) for pk, key, *_ in documents],
+        )
 
 
 def delete(post_ids) -> None:
     """Remove these posts from the index, or every post when `post_ids` is None."""
     with connection.cursor() as cursor:
-        for table in (FULL, HEAD):
-            if post_ids is None:
+        if post_ids is None:
+            for table in (FULL, HEAD, KEYS):
                 cursor.execute(f"DELETE FROM {table}")
-            elif post_ids:
-                placeholders = ", ".join(["%s"] * len(post_ids))
-                cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({placeholders})", post_ids)
+            return
+        keys = list(_keys(cursor, post_ids))
+        for table, column, values in (
+            (FULL, "rowid", keys),
+            (HEAD, "rowid", keys),
+            (KEYS, "post_id", post_ids),
+        ):
+            if values:
+                placeholders = ", ".join(["%s"] * len(values))
+                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({placeholders})", values)
+
+
+def _keys(cursor, post_ids) -> dict[int, int]:
+    """The order keys of these posts in the index, each mapped to its post id."""
+    placeholders = ", ".join(["%s"] * len(post_ids))
+    cursor.execute(f"SELECT key, post_id FROM {KEYS} WHERE post_id IN ({placeholders})", post_ids)
+    return dict(cursor.fetchall())
+
+
+def _post_ids(cursor, keys) -> dict[int, int]:
+    if not keys:
+        return {}
+    placeholders = ", ".join(["%s"] * len(keys))
+    cursor.execute(f"SELECT key, post_id FROM {KEYS} WHERE key IN ({placeholders})", keys)
+    return dict(cursor.fetchall())

@@ -1,0 +1,75 @@
+from django.db import migrations
+
+from blog.search import order_key
+
+# Each tier ranks its newest matches: "newest" becomes publication time, then id, instead
+# of the id alone (an imported older archive has higher ids than a blog's recent posts).
+# SQLite numbers its FTS rows by that key, with a table saying which post each row is;
+# PostgreSQL keeps the key in a column beside each vector.
+FTS_TABLES = {
+    "blog_post_fts": "title, taxonomy, excerpt, body",
+    "blog_post_fts_head": "title, taxonomy, excerpt",
+}
+TOKENIZE = "tokenize = 'porter unicode61 remove_diacritics 2'"
+BATCH = 5000
+
+
+def keys(apps):
+    Post = apps.get_model("blog", "Post")
+    for post in Post.objects.only("id", "published_at", "created_at").iterator(BATCH):
+        yield post.pk, order_key(post)
+
+
+def renumber_fts(cursor, join):
+    """Copy each FTS table into a new one whose rowids follow `join`, then swap them."""
+    for table, columns in FTS_TABLES.items():
+        cursor.execute(f"CREATE VIRTUAL TABLE {table}_new USING fts5({columns}, {TOKENIZE})")
+        cursor.execute(
+            f"INSERT INTO {table}_new (rowid, {columns}) SELECT {join['to']}, {columns}"
+            f" FROM {table} JOIN blog_post_fts_key ON {join['on']} = {table}.rowid"
+        )
+        cursor.execute(f"DROP TABLE {table}")
+        cursor.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+
+
+def forwards(apps, schema_editor):
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TABLE blog_post_fts_key"
+                " (post_id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE)"
+            )
+            cursor.executemany(
+                "INSERT INTO blog_post_fts_key (post_id, key) SELECT %s, %s"
+                " WHERE EXISTS (SELECT 1 FROM blog_post_fts WHERE rowid = %s)",
+                [(pk, key, pk) for pk, key in keys(apps)],
+            )
+            renumber_fts(cursor, {"to": "blog_post_fts_key.key", "on": "blog_post_fts_key.post_id"})
+        elif connection.vendor == "postgresql":
+            for table in ("blog_postsearch", "blog_postsearch_head"):
+                cursor.execute(f"ALTER TABLE {table} ADD COLUMN key bigint")
+                cursor.executemany(
+                    f"UPDATE {table} SET key = %s WHERE post_id = %s",
+                    [(key, pk) for pk, key in keys(apps)],
+                )
+                cursor.execute(f"ALTER TABLE {table} ALTER COLUMN key SET NOT NULL")
+
+
+def backwards(apps, schema_editor):
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            renumber_fts(cursor, {"to": "blog_post_fts_key.post_id", "on": "blog_post_fts_key.key"})
+            cursor.execute("DROP TABLE blog_post_fts_key")
+        elif connection.vendor == "postgresql":
+            for table in ("blog_postsearch", "blog_postsearch_head"):
+                cursor.execute(f"ALTER TABLE {table} DROP COLUMN key")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("blog", "0007_post_listing_order"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards)]
