@@ -827,6 +827,23 @@ def test_a_post_moved_in_time_is_ranked_by_its_new_date(client, make_post, monke
     assert result_titles(client, "harbour") == ["Harbour early"]
 
 
+def test_a_phrase_is_found_behind_newer_posts_with_its_words_apart(client, make_post, monkeypatch):
+    monkeypatch.setattr("blog.search.CANDIDATE_POOL", 1)
+    now = timezone.now()
+    make_post(
+        title="Licences",
+        body="We publish open source.",
+        published_at=now - timezone.timedelta(days=30),
+    )
+    for day in range(4):
+        make_post(
+            title=f"Notes {day}",
+            body="The source of it is open.",
+            published_at=now - timezone.timedelta(days=day),
+        )
+    assert result_titles(client, '"open source"') == ["Licences"]
+
+
 def test_when_every_match_is_ranked_the_count_is_exact(client, make_post, monkeypatch):
     monkeypatch.setattr("blog.search.CANDIDATE_POOL", 3)
     for i in range(2):

@@ -19,6 +19,8 @@ SHOWN_BRACKETS = str.maketrans("\ue000\ue001", "<>")
 WEIGHTS = [0.02, 0.1, 0.4, 1.0]
 # How many of the newest loose matches a phrase or an exclusion is checked against, in pools.
 LOOSE_WINDOW = 3
+# How many such windows, newest first, before a phrase with no match is given up.
+LOOSE_WINDOWS_READ = 5
 BODY_TIER = 3
 
 
@@ -110,14 +112,24 @@ def _newest_matches(query, pool) -> tuple[list[int], bool]:
     """The newest `pool` posts matching anywhere, and whether those were all the matches.
 
     A phrase or an exclusion makes PostgreSQL read each candidate document: those are
-    checked among the newest loose matches only, a few pools of them, so a phrase of
-    common words costs no more than a rare word.
+    checked among the newest loose matches, a few pools at a time, so a phrase of common
+    words costs about what a rare word does; older windows are read only while nothing
+    has matched yet.
     """
     if tsquery_text(query) == tsquery_text(query, loose=True):
         matches = list(_newest(PostSearch, document=to_tsquery(query))[:pool])
         return matches, len(matches) < pool
     window = pool * LOOSE_WINDOW
-    candidates = list(_newest(PostSearch, document=to_tsquery(query, loose=True))[:window])
+    loose = _newest(PostSearch, document=to_tsquery(query, loose=True))
+    for start in range(0, window * LOOSE_WINDOWS_READ, window):
+        candidates = list(loose[start : start + window])
+        matches = _exact_matches(query, candidates, pool)
+        if matches or len(candidates) < window:
+            break
+    return matches, len(candidates) < window and len(matches) < pool
+
+
+def _exact_matches(query, candidates, pool) -> list[int]:
     # Materialized first, so the planner reads these documents by key rather than
     # rechecking every document the GIN index proposes for the phrase.
     with connection.cursor() as cursor:
@@ -128,8 +140,7 @@ def _newest_matches(query, pool) -> tuple[list[int], bool]:
             " ORDER BY key DESC LIMIT %s",
             [candidates, CONFIG, tsquery_text(query), pool],
         )
-        matches = [post_id for (post_id,) in cursor.fetchall()]
-    return matches, len(candidates) < window and len(matches) < pool
+        return [post_id for (post_id,) in cursor.fetchall()]
 
 
 def snippets(query, post_ids, start, end) -> dict[int, str]:
