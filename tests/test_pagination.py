@@ -74,3 +74,20 @@ def test_last_page_answers(client, list_url):
 
 def test_last_page_is_page_two(client, list_url, march_posts):
     assert march_posts[-1].title in client.get(list_url, {"page": "last"}).content.decode()
+
+
+def test_a_new_post_adds_a_page_at_once(
+    client, list_url, make_post, category, harbour, django_capture_on_commit_callbacks
+):
+    # Each list's count is kept per content version; a new post must change it.
+    posts_per_page = settings.POSTS_PER_PAGE
+    for day in range(posts_per_page + 2, 2 * posts_per_page + 2):
+        client.get(list_url, {"page": "last"})
+        with django_capture_on_commit_callbacks(execute=True):
+            make_post(
+                title=f"Late report {day}",
+                category=category,
+                tags=[harbour],
+                published_at=datetime.datetime(*MARCH_2024, day, 12, tzinfo=datetime.UTC),
+            )
+    assert client.get(list_url, {"page": 3}).status_code == 200
