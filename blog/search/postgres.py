@@ -18,7 +18,7 @@ SHOWN_BRACKETS = str.maketrans("\ue000\ue001", "<>")
 # heavier part outranks any number of matches in a lighter one.
 WEIGHTS = [0.02, 0.1, 0.4, 1.0]
 # How many of the newest loose matches a phrase or an exclusion is checked against, in pools.
-LOOSE_WINDOW = 3
+LOOSE_WINDOW = 2
 # How many such windows, newest first, before a phrase with no match is given up.
 LOOSE_WINDOWS_READ = 5
 BODY_TIER = 3
