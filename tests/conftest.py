@@ -116,3 +116,14 @@ def post_form(editor, category):
         }
 
     return fill
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a change's on-commit hooks, which bump the content version, as a real commit does."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run

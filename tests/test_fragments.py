@@ -14,21 +14,9 @@ from django.utils import timezone
 
 from blog import content_version, links
 from blog.models import Category, Post
+from tests.live_site import BROWSER
 
 from .page import Page
-
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change's on-commit hooks, which bump the content version, as a real commit does."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
 
 
 def section(client, url, start, end):

@@ -34,17 +34,6 @@ def titles_in(html, start_marker, end_marker):
     return [text for _, text in Page(between(html, start_marker, end_marker)).links]
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change's on-commit hooks, which bump the content version, as a real commit does."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            change()
-
-    return run
-
-
 # Featured posts ----------------------------------------------------------------------------
 
 

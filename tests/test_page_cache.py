@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+from tests.live_site import BROWSER
 
 
 @pytest.fixture(autouse=True)
@@ -18,17 +17,6 @@ def page_cache_on(settings):
     from django.core.cache import cache
 
     cache.clear()
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a write as if its transaction committed, so on-commit hooks fire."""
-
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 from blog import content_version
 from blog.models import Post
+from tests.live_site import BROWSER
 
 MARCH_2024 = datetime.datetime(2024, 3, 1, 12, 0, tzinfo=datetime.UTC)
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 # One post, and more than two full pages of them (ten a page).
 SIZES = [1, 25]
 

@@ -17,7 +17,6 @@ from tests.live_site import (
     site_environment,
 )
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 REDIS = ("127.0.0.1", 6379)
 CREATE_EDITOR = """
 from django.contrib.auth import get_user_model
