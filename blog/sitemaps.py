@@ -34,14 +34,14 @@ class CategorySitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return Category.objects.with_post_counts().filter(post_count__gt=0).order_by("name")
+        return Category.objects.in_use().order_by("name")
 
 
 class TagSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return Tag.objects.popular().order_by("name")
+        return Tag.objects.in_use().order_by("name")
 
 
 class HomeSitemap(SiteSitemap):
