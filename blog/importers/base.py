@@ -97,7 +97,6 @@ class ProgressBar:
 class Entry:
     key: str  # names the entry in the source; unique within it
     label: str  # how the report names it
-    kind: str = "post"  # or "page" (a static page)
     checksum: str = ""
     old_url: str = ""
     data: Any = None  # what the importer's save() needs

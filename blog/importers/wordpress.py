@@ -156,7 +156,7 @@ class WordPressImporter(Importer):
 
     def entry(self, item: Item) -> Entry:
         label = f"{item.type} {item.id or '?'} “{item.title or '(no title)'}”"
-        entry = Entry(key=item.id, label=label, kind=item.type, old_url=item.link, data=item)
+        entry = Entry(key=item.id, label=label, old_url=item.link, data=item)
         if not item.id.isdigit():
             entry.problem = "it has no <wp:post_id>"
         elif item.status in NOT_IMPORTED:
