@@ -261,9 +261,10 @@ def built_once_per_content_version(request, build):
         response.render()
         return response.status_code, list(response.items()), response.content
 
-    status, headers, content = content_version.cached(
-        f"xml:{request.get_full_path()}", render, timeout=SITEMAP_CACHE_SECONDS
-    )
+    # The path and Django's page parameter `p` name the response; any other query string
+    # must not make a fresh build of seconds (and a fresh cache entry) per distinct value.
+    key = f"xml:{request.path}?p={request.GET.get('p', '')}"
+    status, headers, content = content_version.cached(key, render, timeout=SITEMAP_CACHE_SECONDS)
     return HttpResponse(content, status=status, headers=dict(headers))
 
 

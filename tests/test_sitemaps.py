@@ -62,3 +62,12 @@ def test_the_sitemap_index_points_at_sections_on_the_site_url(
     make_post(title="One", slug="one")
     make_post(title="Two", slug="two")
     assert all(url.startswith("https://") for url in sitemap_urls(client))
+
+
+def test_a_junk_query_string_does_not_build_the_sitemap_again(
+    client, make_post, django_assert_num_queries
+):
+    make_post(title="One", slug="one")
+    client.get("/sitemap.xml?utm_source=a")
+    with django_assert_num_queries(0):
+        client.get("/sitemap.xml?utm_source=b")
