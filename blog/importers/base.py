@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog import images
-from blog.models import Category, ImportRecord, Post, unique_slug
+from blog.models import Category, ImportRecord, Post, Tag, unique_slug
 from blog.tagging import tidy
 
 # Body images an import copies: raster formats only, so no script can ride in an SVG.
@@ -310,7 +310,8 @@ def save_post(data: PostData, post: Post | None, files: NewFiles) -> Post:
 
 def tag_names(names) -> list[str]:
     # Tags are typed as a comma-separated list: a comma inside one name would split it.
-    tidied = (tidy(str(name).replace(",", " "))[:100] for name in names)
+    limit = Tag._meta.get_field("name").max_length
+    tidied = (tidy(str(name).replace(",", " "))[:limit] for name in names)
     return [name for name in tidied if name]
 
 
