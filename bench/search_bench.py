@@ -19,12 +19,15 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
-DATA = PROJECT / "bench" / ".data"
-RESULTS = PROJECT / "bench" / "results"
-POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+from databases import (
+    POSTGRES_SERVER,
+    PROJECT,
+    RESULTS,
+    create_database_once,
+    database_url,
+    postgres_answers,
+)
 
 # Query sets, each expected to match a share of posts; the report shows the measured share.
 QUERIES = {
@@ -62,7 +65,7 @@ def main() -> None:
             result = subprocess.run(
                 [sys.executable, __file__, "--worker", engine, str(size), str(options.runs)],
                 cwd=PROJECT,
-                env={**os.environ, "DATABASE_URL": database_url(engine, size)},
+                env={**os.environ, "DATABASE_URL": database_url("search", engine, size)},
                 capture_output=True,
                 text=True,
             )
@@ -73,29 +76,12 @@ def main() -> None:
             write_report(rows)  # after each run, so a later failure keeps what was measured
 
 
-def database_url(engine: str, size: int) -> str:
-    if engine == "sqlite":
-        DATA.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{DATA / f'search-{size}.sqlite3'}"
-    return f"{POSTGRES_SERVER}/bench_search_{size}"
-
-
-def postgres_answers() -> bool:
-    import psycopg
-
-    try:
-        psycopg.connect(f"{POSTGRES_SERVER}/postgres", connect_timeout=3).close()
-    except psycopg.Error:
-        return False
-    return True
-
-
 def measure(engine: str, size: int, runs: int) -> list[dict]:
     sys.path.insert(0, str(PROJECT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.update(PAGE_CACHE_SECONDS="0", SEARCH_RATE_LIMIT="0")
     if engine == "postgresql":
-        create_database_once()
+        create_database_once(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
@@ -136,16 +122,6 @@ def measure(engine: str, size: int, runs: int) -> list[dict]:
             }
         )
     return rows
-
-
-def create_database_once() -> None:
-    import psycopg
-
-    name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
-    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not exists.fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def match_count(text: str) -> int:

@@ -34,11 +34,17 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-PROJECT = Path(__file__).resolve().parent.parent
-DATA = PROJECT / "bench" / ".data"
-RESULTS = PROJECT / "bench" / "results"
+from databases import (
+    DATA,
+    POSTGRES_SERVER,
+    PROJECT,
+    RESULTS,
+    create_database_once,
+    database_url,
+    postgres_answers,
+)
+
 BIN = Path(sys.executable).parent
-POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 PAGES = ["home", "post", "category", "tag", "search", "rss", "sitemap"]
@@ -92,7 +98,7 @@ def prepare(engine: str, size: int) -> dict:
     """Load the posts, list the addresses to rotate over and count each page's queries."""
     sys.path.insert(0, str(PROJECT))
     if engine == "postgresql":
-        create_database_once(os.environ["DATABASE_URL"].rsplit("/", 1)[1])
+        create_database_once(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
@@ -152,28 +158,13 @@ def search_words(posts) -> list[str]:
     return words[:SEARCH_QUERIES]
 
 
-def create_database_once(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not exists.fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def database_url(engine: str, size: int) -> str:
-    if engine == "sqlite":
-        return f"sqlite:///{DATA / f'site-{size}.sqlite3'}"
-    return f"{POSTGRES_SERVER}/bench_site_{size}"
-
-
 def total_views(engine: str, size: int) -> int:
     if engine == "sqlite":
         with sqlite3.connect(DATA / f"site-{size}.sqlite3") as connection:
             return connection.execute("SELECT SUM(view_count) FROM blog_post").fetchone()[0]
     import psycopg
 
-    with psycopg.connect(database_url(engine, size)) as connection:
+    with psycopg.connect(database_url("site", engine, size)) as connection:
         # PostgreSQL sums a bigint column as a numeric (a Decimal).
         return int(connection.execute("SELECT SUM(view_count) FROM blog_post").fetchone()[0])
 
@@ -257,7 +248,7 @@ def bench_one(wrk: str, engine: str, size: int, options, redis: bool) -> dict:
 def site_env(engine: str, size: int, redis: bool, page_cache: bool) -> dict:
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(engine, size),
+        "DATABASE_URL": database_url("site", engine, size),
         "DJANGO_DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "config.settings" if redis else "bench.locmem_settings",
         "GUNICORN_WORKERS": str(WORKERS),
@@ -448,16 +439,6 @@ def latency(output: str, percentile: str) -> float:
         return 0.0
     value, unit = float(match.group(1)), match.group(2)
     return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-
-def postgres_answers() -> bool:
-    import psycopg
-
-    try:
-        psycopg.connect(f"{POSTGRES_SERVER}/postgres", connect_timeout=3).close()
-    except psycopg.Error:
-        return False
-    return True
 
 
 def redis_answers() -> bool:
