@@ -1,7 +1,7 @@
 """Full-text search of published posts, on SQLite (FTS5) or PostgreSQL, picked by the database.
 
 Views call `search_posts()` and `highlight()` and never know which engine runs.
-Each engine module offers the same four functions: ranked_ids, snippets,
+Each engine module offers the same four functions: scores, snippets,
 write and delete.
 """
 
@@ -16,6 +16,7 @@ from blog.markdown import plain_text
 from blog.models import Post
 from blog.search import postgres, sqlite
 from blog.search.query import SearchQuery, clean, parse
+from blog.search.ranking import rank_published
 
 __all__ = [
     "clean",
@@ -67,11 +68,11 @@ def search_posts(query: SearchQuery, *, category=None, tag=None) -> RankedPosts:
     """Published posts matching `query`, best first, then newest first."""
     if not query:
         return RankedPosts([])
-    post_ids, complete = engine().ranked_ids(
-        query,
-        category_id=category.pk if category else None,
-        tag_id=tag.pk if tag else None,
-        pool=CANDIDATE_POOL,
+    # A category or tag filter drops most candidates afterwards: look at more of them.
+    pool = CANDIDATE_POOL * 5 if category or tag else CANDIDATE_POOL
+    scores, complete = engine().scores(query, pool)
+    post_ids = rank_published(
+        scores, category_id=category.pk if category else None, tag_id=tag.pk if tag else None
     )
     return RankedPosts(post_ids, complete=complete)
 

@@ -6,7 +6,6 @@ from django.db.models import F
 
 from blog.models import PostSearch, PostSearchHead
 from blog.search.query import STOP_WORDS
-from blog.search.ranking import rank_published
 
 CONFIG = "blog_english"
 # PostgreSQL's text parser reads "<details>" in text as a markup tag and drops the word, in
@@ -54,8 +53,8 @@ def to_tsquery(query, weights: str = "", *, loose: bool = False) -> SearchQuery:
     return SearchQuery(tsquery_text(query, weights, loose=loose), search_type="raw", config=CONFIG)
 
 
-def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
-    """Published matches, best first, as (tier, rank in the tier, newest) like SQLite's, and
+def scores(query, pool) -> tuple[dict[int, tuple], bool]:
+    """Candidates with their sort keys, (tier, -rank in the tier), like SQLite's, and
     whether every match was ranked.
 
     The tier is the strongest part the whole query matches in: ts_rank adds up body
@@ -65,8 +64,6 @@ def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
     narrow one); only the body tier's candidates have their whole document read, which is
     where the time goes (a document is kilobytes of TOAST).
     """
-    narrowed = category_id is not None or tag_id is not None
-    pool = pool * 5 if narrowed else pool
     tiers = {}
     with transaction.atomic(), connection.cursor() as cursor:
         # The planner does not count reading a TOASTed document as a cost: left to itself it
@@ -89,7 +86,7 @@ def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
             )
             for post_id in mismatched.values_list("post_id", flat=True):
                 del tiers[post_id]
-        scores = {}
+        ranked = {}
         # Ranked once, for the candidates only; the head tiers by their small vector.
         for model, vector, tier_ids in (
             (PostSearchHead, "head", head_ids),
@@ -99,8 +96,8 @@ def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
                 post_id__in=[post_id for post_id in tier_ids if post_id in tiers]
             ).annotate(rank=SearchRank(F(vector), to_tsquery(query), weights=WEIGHTS))
             for post_id, rank in ranks.values_list("post_id", "rank"):
-                scores[post_id] = (tiers[post_id], -rank)
-    return rank_published(scores, category_id=category_id, tag_id=tag_id), complete
+                ranked[post_id] = (tiers[post_id], -rank)
+    return ranked, complete
 
 
 def _newest(model, **match):

@@ -9,13 +9,12 @@ the bodies (with one table, the phrase "the river" in titles reads every body's 
 from django.db import connection
 
 from blog.search.query import SearchQuery, Term
-from blog.search.ranking import rank_published
 
 FULL, HEAD = "blog_post_fts", "blog_post_fts_head"
 # Which post each FTS row is: the rows are numbered by order key, not by post id.
 KEYS = "blog_post_fts_key"
 # bm25 weights of the columns title, taxonomy (tags and category), excerpt, body, for the order
-# within a tier (see ranked_ids).
+# within a tier (see scores).
 WEIGHTS = {FULL: "100.0, 20.0, 4.0, 1.0", HEAD: "100.0, 20.0, 4.0"}
 BODY_COLUMN = 3
 
@@ -58,9 +57,9 @@ def match_expression(query: SearchQuery, column: str | None = None) -> str:
     return expression
 
 
-def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
-    """Published matches, best first, as (tier, bm25 in the tier, newest), and whether
-    every match was ranked.
+def scores(query, pool) -> tuple[dict[int, tuple], bool]:
+    """Candidates with their sort keys, (tier, bm25 in the tier), and whether every match
+    was ranked.
 
     Each tier looks at its newest `pool` matches only: the title, tag and category, and
     excerpt tiers, then the body tier from the newest matches anywhere. A word found in
@@ -69,11 +68,9 @@ def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
     order FTS5 reads them in. (A rowid filter inside an FTS5 query would run the match
     once per row, so narrowing and the published test happen on the candidates after.)
     """
-    narrowed = category_id is not None or tag_id is not None
-    pool = pool * 5 if narrowed else pool
     tiers = [(HEAD, match_expression(query, column)) for column in TIERED_COLUMNS]
     tiers.append((FULL, match_expression(query)))
-    scores = {}
+    ranked = {}
     with connection.cursor() as cursor:
         for tier, (table, expression) in enumerate(tiers):
             cursor.execute(
@@ -83,10 +80,10 @@ def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
             )
             rows = cursor.fetchall()
             for key, score in rows:
-                scores.setdefault(key, (tier, score))
+                ranked.setdefault(key, (tier, score))
         # The body tier sees every match: when it was cut, so was the result.
         complete = len(rows) < pool
-        head_only = [key for key, (tier, _) in scores.items() if tier < len(TIERED_COLUMNS)]
+        head_only = [key for key, (tier, _) in ranked.items() if tier < len(TIERED_COLUMNS)]
         if query.excluded and head_only:
             # The head table cannot see an excluded word in a body.
             cursor.execute(
@@ -94,11 +91,9 @@ def ranked_ids(query, *, category_id, tag_id, pool) -> tuple[list[int], bool]:
                 [" OR ".join(map(_quoted, query.excluded)), min(head_only)],
             )
             for (key,) in cursor.fetchall():
-                scores.pop(key, None)
-        post_ids = _post_ids(cursor, list(scores))
-    scores = {post_ids[key]: score for key, score in scores.items() if key in post_ids}
-    ranked = rank_published(scores, category_id=category_id, tag_id=tag_id)
-    return ranked, complete
+                ranked.pop(key, None)
+        post_ids = _post_ids(cursor, list(ranked))
+    return {post_ids[key]: score for key, score in ranked.items() if key in post_ids}, complete
 
 
 def snippets(query, post_ids, start, end) -> dict[int, str]:
