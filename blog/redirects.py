@@ -84,10 +84,14 @@ def answer(request):
     return HttpResponsePermanentRedirect(target.get_absolute_url()) if target else None
 
 
+def _with_and_without_slash(path) -> list[str]:
+    return [path, path[:-1] if path.endswith("/") else f"{path}/"]
+
+
 def _row(path):
-    alternative = path[:-1] if path.endswith("/") else f"{path}/"
-    rows = {row.path: row for row in OldAddress.objects.filter(path__in=[path, alternative])}
-    return rows.get(path) or rows.get(alternative)
+    paths = _with_and_without_slash(path)
+    rows = {row.path: row for row in OldAddress.objects.filter(path__in=paths)}
+    return next((rows[p] for p in paths if p in rows), None)
 
 
 def _public_target(row):
@@ -108,8 +112,7 @@ def _feed_answer(path):
         target = _public_target(row) if row and (row.category_id or row.tag_id) else None
         if target:
             return HttpResponsePermanentRedirect(target.get_absolute_url() + FEED_SUFFIX)
-    alternative = path[:-1] if path.endswith("/") else f"{path}/"
-    page = public_pages().filter(url__in=[path, alternative]).first()
+    page = public_pages().filter(url__in=_with_and_without_slash(path)).first()
     return HttpResponsePermanentRedirect(page.get_absolute_url()) if page else None
 
 
