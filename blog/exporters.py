@@ -72,6 +72,10 @@ def file_stem(slug: str) -> str:
     return f"{head}-{hashlib.sha256(encoded).hexdigest()[:12]}"
 
 
+def tag_names(post: Post) -> list[str]:
+    return sorted((tag.name for tag in post.tags.all()), key=str.casefold)
+
+
 def markdown_file(post: Post, cover: str = "") -> str:
     meta = {"title": post.title, "slug": post.slug}
     if post.published_at:
@@ -81,7 +85,7 @@ def markdown_file(post: Post, cover: str = "") -> str:
     meta["author"] = post.author.get_username()
     if post.category:
         meta["categories"] = [post.category.name]
-    tags = sorted((tag.name for tag in post.tags.all()), key=str.casefold)
+    tags = tag_names(post)
     if tags:
         meta["tags"] = tags
     if post.excerpt != excerpt_from_html(post.body_html):
@@ -125,7 +129,7 @@ def post_record(post: Post) -> dict:
         "category": {"name": post.category.name, "slug": post.category.slug}
         if post.category
         else None,
-        "tags": sorted((tag.name for tag in post.tags.all()), key=str.casefold),
+        "tags": tag_names(post),
         "excerpt": post.excerpt,
         "body": post.body,
         "body_html": post.body_html,
