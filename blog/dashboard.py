@@ -64,10 +64,10 @@ def post_chart_html(post) -> str:
 
 
 def figures(user) -> dict:
-    posts = Post.objects.all() if roles.can_publish(user) else Post.objects.filter(author=user)
+    posts = Post.objects.all()
     changes = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Post))
     if not roles.can_publish(user):
-        changes = changes.filter(user=user)
+        posts, changes = posts.filter(author=user), changes.filter(user=user)
     first, last = last_days()
     published = Post.objects.published()
     recent_views = (
