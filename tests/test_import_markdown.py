@@ -184,6 +184,17 @@ def test_changed_file_updates_its_post(jekyll_imported, jekyll_site, author):
     assert Post.objects.get(slug="harbour-bridge").title == "Harbour bridge: open again"
 
 
+def test_changed_file_without_a_date_keeps_the_first_publication_time(tmp_path, author):
+    source = tmp_path / "site/undated.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: Undated\n---\n\nFirst words.\n")
+    import_markdown(source.parent, "--author", author.username)
+    first = Post.objects.get(slug="undated").published_at
+    source.write_text(source.read_text().replace("First", "Later"))
+    import_markdown(source.parent, "--author", author.username)
+    assert Post.objects.get(slug="undated").published_at == first
+
+
 def test_post_deleted_here_is_not_brought_back(jekyll_imported, jekyll_site, author):
     Post.objects.get(slug="harbour-bridge").delete()
     import_markdown(jekyll_site, "--author", author.username)

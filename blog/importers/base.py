@@ -280,7 +280,8 @@ def save_post(data: PostData, post: Post | None, files: NewFiles) -> Post:
     post.body = data.body
     post.excerpt = data.excerpt
     post.status = data.status
-    post.published_at = data.published_at
+    # A source without a date keeps the time the first import published the post at.
+    post.published_at = data.published_at or post.published_at
     post.author = author_for(data.author)
     names = [name for name, _ in data.categories]
     post.category = category_for(*data.categories[0]) if data.categories else None
