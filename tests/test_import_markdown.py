@@ -195,6 +195,14 @@ def test_changed_file_without_a_date_keeps_the_first_publication_time(tmp_path, 
     assert Post.objects.get(slug="undated").published_at == first
 
 
+def test_hugo_section_page_without_front_matter_is_skipped(tmp_path, author):
+    section = tmp_path / "site/_index.md"
+    section.parent.mkdir()
+    section.write_text("Everything about tides.\n")
+    report = import_markdown(section.parent, "--author", author.username)
+    assert "_index.md: a Hugo section page, not a post" in report
+
+
 def test_post_deleted_here_is_not_brought_back(jekyll_imported, jekyll_site, author):
     Post.objects.get(slug="harbour-bridge").delete()
     import_markdown(jekyll_site, "--author", author.username)

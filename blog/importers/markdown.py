@@ -88,13 +88,13 @@ class MarkdownImporter(Importer):
         return entry
 
     def post_data(self, path: Path, key: str, raw: bytes) -> PostData:
+        if path.name == "_index.md":
+            raise Skip("a Hugo section page, not a post")
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ImportProblem(f"not UTF-8 text (byte {error.start})") from None
         meta, body = front_matter(text)
-        if path.name == "_index.md":
-            raise Skip("a Hugo section page, not a post")
         title = _text(meta, "title")
         if not title:
             raise ImportProblem("the front matter has no title")
