@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from blog import links
+
 # "</script>" or "<!--" in a title must not end the script element it sits in: JSON lets
 # these characters be written as escapes, which HTML leaves alone.
 SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
@@ -48,7 +50,7 @@ def blog_posting(post) -> dict:
         "author": {
             "@type": "Person",
             "name": author.get_full_name() or author.get_username(),
-            "url": absolute_url(reverse("blog:author_detail", args=[author.get_username()])),
+            "url": absolute_url(links.address("blog:author_detail", author.get_username())),
         },
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": home_url()},
         "keywords": [tag.name for tag in post.tags.all()],
