@@ -7,6 +7,7 @@ inline scripts anyway).
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -35,7 +36,7 @@ class Bar:
 def last_days(days: int = DAYS):
     """The first and the last (today) of the last `days` days, in the site's time zone."""
     today = timezone.localdate()
-    return today - timezone.timedelta(days=days - 1), today
+    return today - timedelta(days=days - 1), today
 
 
 def chart(per_day: list[tuple]) -> dict:

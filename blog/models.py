@@ -794,7 +794,7 @@ class DailyPostViewsQuerySet(models.QuerySet):
             .values_list("day", "total")
         )
         days = (
-            first_day + timezone.timedelta(days=n) for n in range((last_day - first_day).days + 1)
+            first_day + datetime.timedelta(days=n) for n in range((last_day - first_day).days + 1)
         )
         return [(day, totals.get(day, 0)) for day in days]
 
