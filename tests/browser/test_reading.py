@@ -57,13 +57,16 @@ def test_clicking_older_posts_pages_through_every_published_post_once(page, demo
         older = page.locator('.pagination a[rel="next"]')
         if not older.count():
             break
-        older.click()
+        # Read the next page only once it has loaded, not the emptied document in between.
+        with page.expect_navigation():
+            older.click()
     assert sorted(seen) == sorted(set(seen)) and len(seen) == PUBLISHED_DEMO_POSTS + EXTRA_POSTS
 
 
 def test_clicking_newer_posts_goes_back_a_page(page, demo_site):
     page.goto(demo_site.page_url("/?page=3"))
-    page.locator('.pagination a[rel="prev"]').click()
+    with page.expect_navigation():
+        page.locator('.pagination a[rel="prev"]').click()
     assert page.locator('.pagination [aria-current="page"]').inner_text() == "Page 2 of 3"
 
 
