@@ -71,7 +71,10 @@ class TaxonomyFeed(LatestPostsFeed):
         return subject.get_absolute_url()
 
     def items(self, subject):
-        return self.posts().filter(**{self.posts_filter: subject})[:FEED_LENGTH]
+        return self.posts_of(subject)[:FEED_LENGTH]
+
+    def posts_of(self, subject):
+        return self.posts().filter(**{self.posts_filter: subject})
 
 
 class CategoryFeed(TaxonomyFeed):
@@ -85,7 +88,10 @@ class CategoryFeed(TaxonomyFeed):
 
 
 class TagFeed(TaxonomyFeed):
-    model, posts_filter = Tag, "tags"
+    model = Tag
+
+    def posts_of(self, tag):
+        return self.posts().tagged(tag)
 
     def title(self, tag):
         return f"Posts tagged {tag.name} | {settings.SITE_NAME}"

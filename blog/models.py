@@ -84,9 +84,18 @@ class TaggedPostQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
-            _search().index_posts({tagging.content_object_id for tagging in created})
+            post_ids = {tagging.content_object_id for tagging in created}
+            self.model._default_manager.using(self.db).filter(
+                content_object__in=post_ids
+            ).copy_publication()
+            _search().index_posts(post_ids)
         content_version.bump_on_commit()
         return created
+
+    def copy_publication(self) -> int:
+        """Copy each tagged post's `listed_at` onto its taggings (see TaggedPost.published_at)."""
+        posts = Post.objects.filter(pk=OuterRef("content_object"))
+        return self.update(published_at=Subquery(posts.values(listed=LISTED_AT)))
 
 
 class IndexedQuerySet(ContentQuerySet):
@@ -225,6 +234,11 @@ class Tag(TagBase):
 class TaggedPost(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_posts")
     content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
+    # The post's `listed_at`, copied here so that a tag's newest posts are read off one index
+    # instead of joining and sorting all of them (a tag of 39,000 posts: 200 ms a page).
+    # Post.save, PostQuerySet.update and bulk_update and tagging keep it in step; lists still
+    # filter on the post's own status and date, so a stale copy could hide a post, never show one.
+    published_at = models.DateTimeField(null=True, editable=False)
 
     objects = TaggedPostQuerySet.as_manager()
 
@@ -232,6 +246,16 @@ class TaggedPost(ItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_post_tag")
         ]
+        indexes = [
+            models.Index(
+                fields=["tag", "-published_at", "-content_object"], name="tagged_post_listing"
+            )
+        ]
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.published_at = self.content_object.listed_at
+        super().save(*args, **kwargs)
 
 
 class PostTagManager(_TaggableManager):
@@ -351,6 +375,17 @@ class PostQuerySet(IndexedQuerySet):
             unmarked.published().update(was_published=True)
             rows = super().update(**kwargs)
             unmarked.published().update(was_published=True)
+            TaggedPost.objects.using(self.db).filter(content_object__in=post_ids).copy_publication()
+        return rows
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if not {"status", "published_at"} & set(fields):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            rows = super().bulk_update(objs, fields, *args, **kwargs)
+            taggings = TaggedPost.objects.using(self.db)
+            taggings.filter(content_object__in=[post.pk for post in objs]).copy_publication()
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -365,6 +400,18 @@ class PostQuerySet(IndexedQuerySet):
 
     def scheduled(self):
         return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def tagged(self, tag):
+        """The posts of `tag` listed now, newest first, read in the order of the taggings'
+        index (tag, published_at, post): a page of a large tag reads its ten rows, not all.
+
+        Chain it after published(): the copy on the tagging serves the order, the post's own
+        status and date decide what is shown.
+        """
+        listed = Q(taggedpost__tag=tag, taggedpost__published_at__lte=timezone.now())
+        return self.filter(listed).order_by(
+            "-taggedpost__published_at", "-taggedpost__content_object_id"
+        )
 
     def add_view(self, slug: str) -> bool:
         """Add one to the view count of the published post `slug`, in one atomic UPDATE.
@@ -596,10 +643,15 @@ class Post(models.Model):
             self.refresh_cover()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], *self.COVER_DERIVED_FIELDS}
+        adding = self._state.adding
         super().save(*args, **kwargs)
         if cover_changed:
             images.delete_on_commit(old_files)
             self._stored_cover = self.cover_image.name
+        update_fields = kwargs.get("update_fields")
+        if not adding and (update_fields is None or {"status", "published_at"} & {*update_fields}):
+            taggings = TaggedPost.objects.using(self._state.db).filter(content_object=self)
+            taggings.update(published_at=self.listed_at)
 
     def get_absolute_url(self):
         return links.address("blog:post_detail", self.slug)
@@ -662,6 +714,12 @@ class Post(models.Model):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
     @property
+    def listed_at(self):
+        """When lists start showing the post: its publication time (maybe still to come) if
+        its status is published, None for a draft."""
+        return self.published_at if self.status == self.Status.PUBLISHED else None
+
+    @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
 
@@ -689,6 +747,10 @@ class Post(models.Model):
             for anchor, text in SECTION_HEADING.findall(self.body_html)
         ]
         return sections if len(sections) >= TOC_MIN_SECTIONS else []
+
+
+# Post.listed_at as an SQL expression.
+LISTED_AT = Case(When(status=Post.Status.PUBLISHED, then=F("published_at")))
 
 
 class AuthorProfile(models.Model):

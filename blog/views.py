@@ -115,7 +115,10 @@ class PostsOfView(CountedOnceMixin, PublishedPostsMixin, ListView):
     def get_queryset(self):
         lookup = {self.subject_field: self.kwargs[self.subject_field]}
         self.subject = get_object_or_404(self.get_subject_queryset(), **lookup)
-        return super().get_queryset().filter(**{self.posts_filter: self.subject})
+        return self.posts_of_subject(super().get_queryset())
+
+    def posts_of_subject(self, posts):
+        return posts.filter(**{self.posts_filter: self.subject})
 
     def get_subject_queryset(self):
         return self.subject_model._default_manager.all()
@@ -131,7 +134,10 @@ class CategoryDetailView(PostsOfView):
 
 class TagDetailView(PostsOfView):
     template_name = "blog/tag_detail.html"
-    subject_model, posts_filter, context_name = Tag, "tags", "tag"
+    subject_model, context_name = Tag, "tag"
+
+    def posts_of_subject(self, posts):
+        return posts.tagged(self.subject)
 
 
 class AuthorDetailView(PostsOfView):
