@@ -20,7 +20,6 @@ from blog.client_ip import client_ip
 from blog.models import Category, ImportRecord, Post, Tag
 from blog.sitemaps import SITEMAPS
 
-SITEMAP_LIMIT = 50_000
 # Large entries: dropped after an hour even when the content has not changed.
 SITEMAP_CACHE_SECONDS = 3600
 
@@ -238,11 +237,10 @@ def shared_preview(request, token):
 
 
 def sitemap(request):
-    """One sitemap while it fits the protocol's 50,000 URLs, an index of sections after that."""
+    """One sitemap while each section fits one file, an index of the sections' files after that."""
 
     def build():
-        total = sum(section().paginator.count for section in SITEMAPS.values())
-        if total > SITEMAP_LIMIT:
+        if any(section().paginator.num_pages > 1 for section in SITEMAPS.values()):
             return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
         return sitemap_views.sitemap(request, SITEMAPS)
 

@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 
 from django.urls import reverse
 
+from blog.sitemaps import SiteSitemap
+
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
@@ -33,7 +35,7 @@ def test_sitemap_gives_posts_their_last_change(client, make_post):
 
 
 def test_a_large_site_gets_a_sitemap_index_of_sections(client, make_post, monkeypatch):
-    monkeypatch.setattr("blog.views.SITEMAP_LIMIT", 1)
+    monkeypatch.setattr(SiteSitemap, "limit", 1)
     make_post(title="One", slug="one")
     make_post(title="Two", slug="two")
     sections = sitemap_urls(client)
@@ -58,7 +60,7 @@ def test_the_sitemap_index_points_at_sections_on_the_site_url(
     client, make_post, monkeypatch, settings
 ):
     settings.SITE_URL = "https://blog.example.com"
-    monkeypatch.setattr("blog.views.SITEMAP_LIMIT", 1)
+    monkeypatch.setattr(SiteSitemap, "limit", 1)
     make_post(title="One", slug="one")
     make_post(title="Two", slug="two")
     assert all(url.startswith("https://") for url in sitemap_urls(client))
@@ -71,3 +73,34 @@ def test_a_junk_query_string_does_not_build_the_sitemap_again(
     client.get("/sitemap.xml?utm_source=a")
     with django_assert_num_queries(0):
         client.get("/sitemap.xml?utm_source=b")
+
+
+def test_a_large_site_lists_every_post_once_across_the_section_files(
+    client, make_post, monkeypatch, settings
+):
+    settings.SITE_URL = "https://blog.example.com"
+    monkeypatch.setattr(SiteSitemap, "limit", 2)
+    for n in range(5):
+        make_post(title=f"Post {n}", slug=f"post-{n}")
+    files = [url for url in sitemap_urls(client) if "sitemap-posts.xml" in url]
+    assert len(files) == 3
+    listed = [
+        url for file in files for url in sitemap_urls(client, file.removeprefix(settings.SITE_URL))
+    ]
+    assert sorted(listed) == [f"https://blog.example.com/posts/post-{n}/" for n in range(5)]
+
+
+def test_the_index_dates_the_posts_by_the_latest_published_change(
+    client, make_post, draft, monkeypatch
+):
+    monkeypatch.setattr(SiteSitemap, "limit", 1)
+    make_post(title="One", slug="one")
+    newest = make_post(title="Two", slug="two")
+    draft.save()  # edited after both: not a change the public sees
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    posts = [
+        node.find("sm:lastmod", NS).text
+        for node in root.findall("sm:sitemap", NS)
+        if "sitemap-posts.xml" in node.find("sm:loc", NS).text
+    ]
+    assert set(posts) == {newest.updated_at.isoformat()}
