@@ -1,7 +1,7 @@
 """Full-text search of published posts, on SQLite (FTS5) or PostgreSQL, picked by the database.
 
 Views call `search_posts()` and `highlight()` and never know which engine runs.
-Each engine module offers the same four functions: scores, snippets,
+Each engine module offers the same five functions: scores, id_set, snippets,
 write and delete.
 """
 
@@ -60,7 +60,8 @@ class RankedPosts(Sequence):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         page_ids = self.post_ids[index]
-        posts = Post.objects.published().for_listing().in_bulk(page_ids)
+        # A result shows no tags: not fetched.
+        posts = Post.objects.published().for_listing().prefetch_related(None).in_bulk(page_ids)
         return [posts[pk] for pk in page_ids if pk in posts]
 
 
@@ -72,7 +73,10 @@ def search_posts(query: SearchQuery, *, category=None, tag=None) -> RankedPosts:
     pool = CANDIDATE_POOL * 5 if category or tag else CANDIDATE_POOL
     scores, complete = engine().scores(query, pool)
     post_ids = rank_published(
-        scores, category_id=category.pk if category else None, tag_id=tag.pk if tag else None
+        scores,
+        engine().id_set(list(scores)),
+        category_id=category.pk if category else None,
+        tag_id=tag.pk if tag else None,
     )
     return RankedPosts(post_ids, complete=complete)
 

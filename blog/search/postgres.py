@@ -1,8 +1,8 @@
 """PostgreSQL's engine: a stored, weighted tsvector with a GIN index, and unaccent."""
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models.expressions import RawSQL
 
 from blog.models import PostSearch, PostSearchHead
 from blog.search.query import STOP_WORDS
@@ -54,8 +54,8 @@ def to_tsquery(query, weights: str = "", *, loose: bool = False) -> SearchQuery:
 
 
 def scores(query, pool) -> tuple[dict[int, tuple], bool]:
-    """Candidates with their sort keys, (tier, -rank in the tier), like SQLite's, and
-    whether every match was ranked.
+    """Candidates with their sort keys, (tier, -rank in the tier, -order key), like
+    SQLite's, and whether every match was ranked.
 
     The tier is the strongest part the whole query matches in: ts_rank adds up body
     matches, so its weights alone cannot keep one title match above many body matches.
@@ -64,80 +64,112 @@ def scores(query, pool) -> tuple[dict[int, tuple], bool]:
     narrow one); only the body tier's candidates have their whole document read, which is
     where the time goes (a document is kilobytes of TOAST).
     """
-    tiers = {}
     with transaction.atomic(), connection.cursor() as cursor:
         # The planner does not count reading a TOASTed document as a cost: left to itself it
         # reads documents one by one (a scan of the table or of the primary key, testing
         # each) where the GIN index alone answers. Each bitmap scan then costs a visit to
-        # the small table row of each match, about a microsecond.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        for tier, weights in enumerate("ABC"):
-            for post_id in _newest(PostSearchHead, head=to_tsquery(query, weights))[:pool]:
-                tiers.setdefault(post_id, tier)
-        body_ids, complete = _newest_matches(query, pool)
-        for post_id in body_ids:
-            tiers.setdefault(post_id, BODY_TIER)
-        head_ids = [post_id for post_id, tier in tiers.items() if tier < BODY_TIER]
-        if query.excluded:
+        # the small table row of each match, about a microsecond. (One round trip for both.)
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        ranked = _head_tiers(cursor, query, pool)
+        if query.excluded and ranked:
             # An excluded word may be in a body, which the head tiers did not read.
-            mismatched = PostSearch.objects.filter(post_id__in=head_ids).exclude(
-                document=to_tsquery(query)
+            cursor.execute(
+                "SELECT post_id FROM blog_postsearch"
+                " WHERE post_id = ANY(%s) AND NOT document @@ to_tsquery(%s, %s)",
+                [list(ranked), CONFIG, tsquery_text(query)],
             )
-            for post_id in mismatched.values_list("post_id", flat=True):
-                del tiers[post_id]
-        ranked = {}
-        # Ranked once, for the candidates only; the head tiers by their small vector.
-        for model, vector, tier_ids in (
-            (PostSearchHead, "head", head_ids),
-            (PostSearch, "document", body_ids),
-        ):
-            ranks = model.objects.filter(
-                post_id__in=[post_id for post_id in tier_ids if post_id in tiers]
-            ).annotate(rank=SearchRank(F(vector), to_tsquery(query), weights=WEIGHTS))
-            for post_id, rank in ranks.values_list("post_id", "rank"):
-                ranked[post_id] = (tiers[post_id], -rank)
+            for (post_id,) in cursor.fetchall():
+                del ranked[post_id]
+        matches, complete = _newest_matches(cursor, query, pool, ranked)
+        for post_id, key, rank in matches:
+            if post_id not in ranked:
+                ranked[post_id] = (BODY_TIER, -rank, -key)
     return ranked, complete
 
 
-def _newest(model, **match):
-    """Post ids matching, newest first by order key (publication time, then id)."""
-    return model.objects.filter(**match).order_by("-key").values_list("post_id", flat=True)
+def _head_tiers(cursor, query, pool) -> dict[int, tuple]:
+    """The title, tags and excerpt tiers: each post's sort key, in one scan of the index.
+
+    The index is read once for a match in any of the three parts; the newest `pool`
+    matches of each part are then picked by counting along the order key, and each post
+    goes to the strongest part it was picked for, ranked by its small head vector.
+    """
+    parts = [tsquery_text(query, weights) for weights in "ABC"]
+    cursor.execute(
+        "SELECT post_id, tier, key, ts_rank(%s::float4[], head, to_tsquery(%s, %s)) FROM ("
+        "  SELECT post_id, key, head, CASE"
+        "   WHEN in_a AND count(*) FILTER (WHERE in_a) OVER newest <= %s THEN 0"
+        "   WHEN in_b AND count(*) FILTER (WHERE in_b) OVER newest <= %s THEN 1"
+        "   WHEN in_c AND count(*) FILTER (WHERE in_c) OVER newest <= %s THEN 2 END AS tier"
+        "  FROM (SELECT post_id, key, head, head @@ to_tsquery(%s, %s) AS in_a,"
+        "   head @@ to_tsquery(%s, %s) AS in_b, head @@ to_tsquery(%s, %s) AS in_c"
+        "   FROM blog_postsearch_head WHERE head @@ to_tsquery(%s, %s)) AS matches"
+        "  WINDOW newest AS (ORDER BY key DESC)"
+        ") AS tiers WHERE tier IS NOT NULL",
+        [
+            WEIGHTS, CONFIG, tsquery_text(query),
+            pool, pool, pool,
+            CONFIG, parts[0], CONFIG, parts[1], CONFIG, parts[2],
+            CONFIG, " | ".join(f"({part})" for part in parts),
+        ],
+    )  # fmt: skip
+    return {post_id: (tier, -rank, -key) for post_id, tier, key, rank in cursor.fetchall()}
 
 
-def _newest_matches(query, pool) -> tuple[list[int], bool]:
-    """The newest `pool` posts matching anywhere, and whether those were all the matches.
+def _newest_matches(cursor, query, pool, head_ids) -> tuple[list[tuple], bool]:
+    """The newest `pool` posts matching anywhere, as (post id, order key, rank), and
+    whether those were all the matches. Posts among `head_ids` are ranked by their head
+    vector instead: their documents are not read for a rank.
 
     A phrase or an exclusion makes PostgreSQL read each candidate document: those are
     checked among the newest loose matches, a few pools at a time, so a phrase of common
     words costs about what a rare word does; older windows are read only while nothing
     has matched yet.
     """
-    if tsquery_text(query) == tsquery_text(query, loose=True):
-        matches = list(_newest(PostSearch, document=to_tsquery(query))[:pool])
+    # Computed over the rows the LIMIT kept, so only their documents are read.
+    rank = (
+        "CASE WHEN post_id = ANY(%s) THEN NULL"
+        " ELSE ts_rank(%s::float4[], document, to_tsquery(%s, %s)) END"
+    )
+    exact = tsquery_text(query)
+    loose = tsquery_text(query, loose=True)
+    rank_params = [list(head_ids), WEIGHTS, CONFIG, exact]
+    if exact == loose:
+        cursor.execute(
+            f"SELECT post_id, key, {rank} FROM ("
+            " SELECT post_id, key, document FROM blog_postsearch"
+            " WHERE document @@ to_tsquery(%s, %s) ORDER BY key DESC LIMIT %s"
+            ") AS newest ORDER BY key DESC",
+            [*rank_params, CONFIG, exact, pool],
+        )
+        matches = cursor.fetchall()
         return matches, len(matches) < pool
     window = pool * LOOSE_WINDOW
-    loose = _newest(PostSearch, document=to_tsquery(query, loose=True))
     for start in range(0, window * LOOSE_WINDOWS_READ, window):
-        candidates = list(loose[start : start + window])
-        matches = _exact_matches(query, candidates, pool)
+        # The window is cut before any document is read; each of its candidates is then
+        # checked once (materialized, so the check is not repeated for the rank), and only
+        # exact matches are ranked.
+        cursor.execute(
+            "WITH checked AS MATERIALIZED ("
+            " SELECT post_id, key, document, document @@ to_tsquery(%s, %s) AS matched FROM ("
+            "  SELECT post_id, key, document FROM blog_postsearch"
+            "  WHERE document @@ to_tsquery(%s, %s) ORDER BY key DESC LIMIT %s OFFSET %s"
+            " ) AS candidates)"
+            f" SELECT post_id, key, matched, CASE WHEN matched THEN {rank} END"
+            " FROM checked ORDER BY key DESC",
+            [CONFIG, exact, CONFIG, loose, window, start, *rank_params],
+        )
+        candidates = cursor.fetchall()
+        matches = [(pk, key, rank) for pk, key, matched, rank in candidates if matched][:pool]
         if matches or len(candidates) < window:
             break
     return matches, len(candidates) < window and len(matches) < pool
 
 
-def _exact_matches(query, candidates, pool) -> list[int]:
-    # Materialized first, so the planner reads these documents by key rather than
-    # rechecking every document the GIN index proposes for the phrase.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "WITH candidates AS MATERIALIZED ("
-            " SELECT post_id, key, document FROM blog_postsearch WHERE post_id = ANY(%s))"
-            " SELECT post_id FROM candidates WHERE document @@ to_tsquery(%s, %s)"
-            " ORDER BY key DESC LIMIT %s",
-            [candidates, CONFIG, tsquery_text(query), pool],
-        )
-        return [post_id for (post_id,) in cursor.fetchall()]
+def id_set(post_ids):
+    """These post ids for an `__in` filter, as one array: hundreds of parameters, one per
+    id, cost more to build and send than the query takes to run."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [post_ids])
 
 
 def snippets(query, post_ids, start, end) -> dict[int, str]:

@@ -1,19 +1,22 @@
-"""The part of ranking both engines share: only published posts, ties to the newest."""
+"""The part of ranking both engines share: only published posts, in the engine's order."""
 
 from blog.models import Post
 
 
-def rank_published(scores: dict[int, tuple], *, category_id, tag_id) -> list[int]:
+def rank_published(scores: dict[int, tuple], candidates, *, category_id, tag_id) -> list[int]:
     """Ids of the published posts among `scores` (id -> sort key, smaller is better),
-    narrowed to a category or tag, best first and newest first on ties."""
+    narrowed to a category or tag, best first. `candidates` is the engine's way of
+    naming those ids in a filter (see the engines' `id_set`).
+
+    The engines end each sort key with the post's order key negated (publication time,
+    then id: see blog.search.order_key), so ties go to the newest without loading dates.
+    """
     if not scores:
         return []
-    posts = Post.objects.published().filter(pk__in=list(scores))
+    posts = Post.objects.published().filter(pk__in=candidates)
     if category_id is not None:
         posts = posts.filter(category_id=category_id)
     if tag_id is not None:
         posts = posts.filter(tags=tag_id)
     # Sorted here: an ORDER BY would lead SQLite to walk every published post by date.
-    dated = posts.order_by().values_list("pk", "published_at")
-    ranked = sorted(dated, key=lambda row: (scores[row[0]], -row[1].timestamp()))
-    return [pk for pk, _ in ranked]
+    return sorted(posts.order_by().values_list("pk", flat=True), key=scores.__getitem__)

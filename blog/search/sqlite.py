@@ -58,8 +58,8 @@ def match_expression(query: SearchQuery, column: str | None = None) -> str:
 
 
 def scores(query, pool) -> tuple[dict[int, tuple], bool]:
-    """Candidates with their sort keys, (tier, bm25 in the tier), and whether every match
-    was ranked.
+    """Candidates with their sort keys, (tier, bm25 in the tier, -order key), and whether
+    every match was ranked.
 
     Each tier looks at its newest `pool` matches only: the title, tag and category, and
     excerpt tiers, then the body tier from the newest matches anywhere. A word found in
@@ -80,10 +80,10 @@ def scores(query, pool) -> tuple[dict[int, tuple], bool]:
             )
             rows = cursor.fetchall()
             for key, score in rows:
-                ranked.setdefault(key, (tier, score))
+                ranked.setdefault(key, (tier, score, -key))
         # The body tier sees every match: when it was cut, so was the result.
         complete = len(rows) < pool
-        head_only = [key for key, (tier, _) in ranked.items() if tier < len(TIERED_COLUMNS)]
+        head_only = [key for key, (tier, *_) in ranked.items() if tier < len(TIERED_COLUMNS)]
         if query.excluded and head_only:
             # The head table cannot see an excluded word in a body.
             cursor.execute(
@@ -94,6 +94,11 @@ def scores(query, pool) -> tuple[dict[int, tuple], bool]:
                 ranked.pop(key, None)
         post_ids = _post_ids(cursor, list(ranked))
     return {post_ids[key]: score for key, score in ranked.items() if key in post_ids}, complete
+
+
+def id_set(post_ids):
+    """These post ids for an `__in` filter."""
+    return post_ids
 
 
 def snippets(query, post_ids, start, end) -> dict[int, str]:
