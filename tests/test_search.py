@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from blog import search
 from blog.models import Category, Post, Tag, TaggedPost
+from blog.search import postgres
 from blog.search.query import MAX_QUERY_LENGTH, MAX_TERMS, clean, parse
 
 HOUR = datetime.timedelta(hours=1)
@@ -588,6 +589,20 @@ def test_snippet_escapes_text_that_looks_like_markup(client, make_post):
 def test_snippet_marks_only_matched_words(client, make_post):
     make_post(title="Sentinels", body="The harbour \x02sentinel\x03 characters.")
     assert snippets(client, "harbour")[0].count("<mark>") == 1
+
+
+def test_snippet_shows_a_match_far_into_a_long_body(client, make_post):
+    # PostgreSQL looks for the passage in the start of a body first (SNIPPET_SCAN).
+    filler = "calm " * (postgres.SNIPPET_SCAN // 5 * 3)
+    make_post(title="Long", body=f"{filler}Boats in the harbour today.")
+    assert "<mark>harbour</mark> today" in snippets(client, "harbour")[0]
+
+
+def test_snippet_does_not_mark_half_a_word_where_the_start_of_a_body_ends(client, make_post):
+    # "riverside" straddles SNIPPET_SCAN: cut there, "rivers" would match "river".
+    filler = "calm " * (postgres.SNIPPET_SCAN // 5 - 1)
+    make_post(title="Long", body=f"{filler}riverside {'calm ' * 50}Boats on the river today.")
+    assert "<mark>river</mark> today" in snippets(client, "river")[0]
 
 
 def test_text_that_looks_like_markup_is_searchable(client, make_post):
