@@ -18,7 +18,11 @@ STATE_KEY = "blog:content-state"
 
 def current() -> str:
     """The version in force, bumping it first if a scheduled post has come due."""
-    state = cache.get(STATE_KEY)
+    return in_force(cache.get(STATE_KEY))
+
+
+def in_force(state: dict | None) -> str:
+    """The version in force given the state read from the cache (under STATE_KEY)."""
     if state is None or (state["next_publication"] and timezone.now() >= state["next_publication"]):
         state = _bump()
     return state["version"]

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.http import HttpResponseBadRequest
-from django.urls import Resolver404, resolve
 from django.utils.encoding import escape_uri_path
 
 from blog.models import DailyPostViews, Post
@@ -94,10 +93,10 @@ class ViewCountMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 200 or not self._is_a_read(request):
-            return response
-        slug = self._post_slug(request)
-        if not slug:
+        # Set by the post page, and kept with it in the page cache.
+        slug = getattr(response, "post_read", None)
+        # A 304 is a read too: the browser shows the page it revalidated.
+        if not slug or response.status_code not in (200, 304) or not self._is_a_read(request):
             return response
         post_key = hashlib.blake2b(slug.encode(), digest_size=8).hexdigest()
         if self._seen_recently(request, post_key):
@@ -122,18 +121,10 @@ class ViewCountMiddleware:
         return response
 
     @staticmethod
-    def _post_slug(request):
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        return match.kwargs.get("slug") if match.view_name == "blog:post_detail" else None
-
-    @staticmethod
     def _is_a_read(request):
         if request.method != "GET":
             return False
-        user_agent = request.headers.get("User-Agent", "")
+        user_agent = request.META.get("HTTP_USER_AGENT", "")
         if not user_agent.strip() or NOT_A_READER.search(user_agent):
             return False
         return not any(

@@ -1,10 +1,15 @@
 """Whole public pages for anonymous readers, served from the cache.
 
-Keys carry the content version (blog.content_version), so any editorial change
-is visible on the next request. Entries live PAGE_CACHE_SECONDS, which bounds
-how far a view count shown on a cached page can lag. Browsers are told to
-revalidate every time (max-age=0) and get a 304 through the ETag when nothing
-changed, instead of keeping stale copies.
+Each entry carries the content version (blog.content_version) it was rendered in, and is
+read in the same cache round trip as the version in force: any editorial change is visible
+on the next request. Entries live PAGE_CACHE_SECONDS, which bounds how far a view count
+shown on a cached page can lag. Browsers are told to revalidate every time (max-age=0)
+and get a 304 through the ETag when nothing changed, instead of keeping stale copies.
+
+The middleware sits near the top of the stack so that a hit skips everything below it;
+the headers those layers add (security, CSP, frame options) are stored with the page. The
+settings behind them are part of the key, so a deploy that changes them is not answered
+with pages cached before.
 """
 
 import hashlib
@@ -12,34 +17,44 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, set_response_etag
-from django.utils.http import http_date
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
 
 from blog import content_version
 
 CACHEABLE_STATUSES = {200, 301, 404, 410}
+# Settings that shape the headers stored with a page.
+HEADER_SETTINGS = ("SECURE_", "CONTENT_SECURITY_POLICY", "X_FRAME_OPTIONS", "PERMISSIONS_POLICY")
 
 
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        shaping = sorted(name for name in dir(settings) if name.startswith(HEADER_SETTINGS))
+        self.headers_digest = hashlib.sha256(
+            repr([(name, getattr(settings, name)) for name in shaping]).encode()
+        ).hexdigest()[:16]
 
     def __call__(self, request):
         if not self._is_cacheable_request(request):
             return self.get_response(request)
         key = self._key(request)
-        entry = cache.get(key)
-        if entry is not None:
+        found = cache.get_many([content_version.STATE_KEY, key])
+        version = content_version.in_force(found.get(content_version.STATE_KEY))
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
             response = self._from_entry(entry)
+            if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+                response = self._conditional(request, response)
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
+            patch_cache_control(response, max_age=0, must_revalidate=True)
             if self._is_cacheable_response(response):
                 response["Last-Modified"] = http_date()
                 set_response_etag(response)
-                cache.set(key, self._to_entry(response), settings.PAGE_CACHE_SECONDS)
+                cache.set(key, self._to_entry(version, response), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
-        patch_cache_control(response, max_age=0, must_revalidate=True)
         return response
 
     @staticmethod
@@ -63,19 +78,32 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _key(request):
-        url = request.build_absolute_uri()
+    def _conditional(request, response):
+        """A 304 when the browser's copy is current (ConditionalGetMiddleware below this
+        layer does the same for pages rendered now)."""
+        not_modified = get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            response=response,
+        )
+        not_modified.post_read = response.post_read
+        return not_modified
+
+    def _key(self, request):
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(url.encode()).hexdigest()
-        return f"blog:page:{content_version.current()}:{digest}"
+        return f"blog:page:{self.headers_digest}:{digest}"
 
     @staticmethod
-    def _to_entry(response):
-        return response.status_code, list(response.items()), response.content
+    def _to_entry(version, response):
+        headers = dict(response.items())
+        post_read = getattr(response, "post_read", None)
+        return version, response.status_code, headers, response.content, post_read
 
     @staticmethod
     def _from_entry(entry):
-        status, headers, content = entry
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
+        _, status, headers, content, post_read = entry
+        response = HttpResponse(content, status=status, headers=headers)
+        response.post_read = post_read
         return response

@@ -63,6 +63,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "blog.request_log.RequestIdMiddleware",
+    "blog.middleware.ViewCountMiddleware",
+    # A hit returns here, with the headers of the layers below stored with the page; those
+    # layers run only for pages rendered now, and for /healthz and static files.
+    "blog.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.middleware.PolicyHeadersMiddleware",
@@ -70,8 +74,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "blog.middleware.RejectNulBytesMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "blog.middleware.ViewCountMiddleware",
-    "blog.page_cache.PageCacheMiddleware",
     # Inside the page cache, so that the redirect or 410 it makes of a 404 is cached too.
     "blog.redirects.OldAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

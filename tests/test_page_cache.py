@@ -133,6 +133,34 @@ def test_an_unchanged_page_answers_304(post):
     assert client.get("/").status_code == 304
 
 
+def test_an_unchanged_page_from_the_cache_answers_304(post):
+    etag = page("/")["ETag"]
+    client = Client(headers={"User-Agent": BROWSER, "If-None-Match": etag})
+    response = client.get("/")
+    assert (response.status_code, response["X-Page-Cache"]) == (304, "hit")
+
+
+def test_a_revalidated_post_counts_as_a_read(post):
+    etag = page(post.get_absolute_url())["ETag"]
+    Client(headers={"User-Agent": BROWSER, "If-None-Match": etag}).get(post.get_absolute_url())
+    post.refresh_from_db()
+    assert post.view_count == 2
+
+
+@pytest.mark.parametrize(
+    "header", ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]
+)
+def test_a_cache_hit_carries_the_security_headers(post, header):
+    page("/")
+    assert page("/")[header]
+
+
+def test_a_change_of_security_settings_is_not_answered_from_pages_cached_before(post, settings):
+    page("/")
+    settings.X_FRAME_OPTIONS = "SAMEORIGIN"
+    assert page("/")["X-Frame-Options"] == "SAMEORIGIN"
+
+
 def test_tagging_in_bulk_shows_at_once(post, commit):
     from blog.models import Tag, TaggedPost
 
