@@ -97,6 +97,12 @@ class PostDetailView(DetailView):
             **kwargs,
         )
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # Counted by ViewCountMiddleware, which also sees it on the page served from the cache.
+        response.post_read = self.object.slug
+        return response
+
 
 class PostsOfView(CountedOnceMixin, PublishedPostsMixin, ListView):
     """The published posts of one category, tag or author.
