@@ -60,8 +60,14 @@ class RankedPosts(Sequence):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         page_ids = self.post_ids[index]
-        # A result shows no tags: not fetched.
-        posts = Post.objects.published().for_listing().prefetch_related(None).in_bulk(page_ids)
+        # Only what a result shows (templates/blog/search.html): a whole post, its author
+        # and tags cost more to load than the search takes.
+        posts = (
+            Post.objects.published()
+            .select_related("category")
+            .only("title", "slug", "published_at", "excerpt", "category__name", "category__slug")
+            .in_bulk(page_ids)
+        )
         return [posts[pk] for pk in page_ids if pk in posts]
 
 
