@@ -46,14 +46,24 @@ class PublishedPostsMixin:
         return Post.objects.published().for_listing()
 
 
-class CountedOnceMixin:
-    """For lists named by their path alone: home, one category, tag, author or month."""
+class PostCardsMixin:
+    """Lists of post cards named by their path alone: home, one category, tag, author or month.
+
+    A page reads only its posts' ids: their cards are cached fragments (the post_cards tag),
+    and the list is counted once per content version.
+    """
+
+    paginate_by = settings.POSTS_PER_PAGE
+
+    def get_queryset(self):
+        # Newest first, by Post.Meta.ordering.
+        return Post.objects.published()
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return CountedOncePaginator(queryset, per_page, count_key=self.request.path, **kwargs)
 
 
-class PostListView(CountedOnceMixin, PublishedPostsMixin, ListView):
+class PostListView(PostCardsMixin, ListView):
     template_name = "blog/post_list.html"
 
     def get(self, request, *args, **kwargs):
@@ -70,7 +80,10 @@ class PostListView(CountedOnceMixin, PublishedPostsMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
-            context["featured_posts"] = Post.objects.published().featured()[:3]
+            # Read only when its fragment is rendered, once per content version.
+            context["featured_posts"] = SimpleLazyObject(
+                lambda: list(Post.objects.published().featured()[:3])
+            )
         return context
 
 
@@ -104,14 +117,15 @@ class PostDetailView(DetailView):
         return response
 
 
-class PostsOfView(CountedOnceMixin, PublishedPostsMixin, ListView):
+class PostsOfView(PostCardsMixin, ListView):
     """The published posts of one category, tag or author.
 
     Empty pages are 404s: a category, tag or author whose posts are all drafts
     or scheduled must not show that it exists.
     """
 
-    allow_empty = False
+    # Asked of the count, which is kept per content version, rather than of one more query.
+    allow_empty = True
     subject_model = None  # the model named in the URL
     subject_field = "slug"  # its field, named alike in the URL
     posts_filter = None  # the Post lookup that selects its posts
@@ -127,6 +141,12 @@ class PostsOfView(CountedOnceMixin, PublishedPostsMixin, ListView):
 
     def get_subject_queryset(self):
         return self.subject_model._default_manager.all()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, posts, is_paginated = super().paginate_queryset(queryset, page_size)
+        if not paginator.count:
+            raise Http404("No published posts.")
+        return paginator, page, posts, is_paginated
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.context_name: self.subject}, **kwargs)
@@ -159,7 +179,7 @@ class AuthorDetailView(PostsOfView):
         return super().get_context_data(bio=profile.bio.strip() if profile else "", **kwargs)
 
 
-class ArchiveMonthView(CountedOnceMixin, PublishedPostsMixin, MonthArchiveView):
+class ArchiveMonthView(PostCardsMixin, MonthArchiveView):
     template_name = "blog/archive_month.html"
     date_field = "published_at"
     month_format = "%m"
