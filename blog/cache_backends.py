@@ -57,3 +57,7 @@ class ResilientRedisCache(RedisCache):
         except UNREACHABLE as error:
             # As for a missing key: callers already handle that.
             raise ValueError(f"Cache unreachable: {error}") from error
+
+    def redis_client(self):
+        """The Redis client behind this cache, for counters kept beside it (blog.view_counts)."""
+        return self._cache.get_client(write=True)

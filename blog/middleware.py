@@ -5,11 +5,10 @@ from csp.constants import HEADER as CSP_HEADER
 from csp.utils import build_policy
 from django.conf import settings
 from django.core import signing
-from django.db import connection, transaction
 from django.http import HttpResponseBadRequest
 from django.utils.encoding import escape_uri_path
 
-from blog.models import DailyPostViews, Post
+from blog import view_counts
 from blog.views import health
 
 VIEWED_COOKIE = "viewed"
@@ -68,18 +67,6 @@ class RejectNulBytesMiddleware:
         return self.get_response(request)
 
 
-def commit_without_waiting_for_disk():
-    """On PostgreSQL, let this transaction's commit return before its WAL reaches the disk.
-
-    A crash may then lose the last fraction of a second of counted views, never a post: only
-    this transaction is affected. Waiting for the disk would make every counted read as slow
-    as an fsync. (SQLite already runs with synchronous=NORMAL under WAL.)
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
 class ViewCountMiddleware:
     """Counts reads of published posts.
 
@@ -102,11 +89,7 @@ class ViewCountMiddleware:
         if self._seen_recently(request, post_key):
             # Not renewed: the 30 minutes run from the read that counted.
             return response
-        # No savepoint inside an outer transaction (tests): the same statements either way.
-        with transaction.atomic(savepoint=False):
-            commit_without_waiting_for_disk()
-            if Post.objects.add_view(slug):
-                DailyPostViews.objects.count_view(slug)
+        view_counts.count_read(slug)
         response.set_signed_cookie(
             VIEWED_COOKIE,
             post_key,

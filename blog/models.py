@@ -331,7 +331,7 @@ def _add_view_sql(using, slug, now, day):
     return query.get_compiler(using).as_sql()
 
 
-def _count_day_view_sql(using, slug, now, day):
+def _count_day_view_sql(using, slug, now, day, views=1):
     connection = connections[using]
     posts = Post.objects.using(using).published(at=now).filter(slug=slug).values("pk")
     sql, params = posts.query.sql_with_params()
@@ -340,8 +340,8 @@ def _count_day_view_sql(using, slug, now, day):
     return (
         # The WHERE also lets SQLite read ON CONFLICT as the upsert clause.
         f"INSERT INTO {table} (post_id, day, views) "
-        f"SELECT id, %s, 1 FROM {posts_table} WHERE id IN ({sql}) "
-        f"ON CONFLICT (post_id, day) DO UPDATE SET views = {table}.views + 1",
+        f"SELECT id, %s, {int(views)} FROM {posts_table} WHERE id IN ({sql}) "
+        f"ON CONFLICT (post_id, day) DO UPDATE SET views = {table}.views + excluded.views",
         [connection.ops.adapt_datefield_value(day), *params],
     )
 
@@ -420,6 +420,10 @@ class PostQuerySet(IndexedQuerySet):
         (see CompiledOnce) and looks at no other filter.
         """
         return bool(ADD_VIEW.execute(self.db, slug))
+
+    def add_views(self, slug: str, views: int) -> bool:
+        """Add `views` to the view count of the published post `slug` (a batch of reads)."""
+        return bool(self.published().filter(slug=slug).update(view_count=F("view_count") + views))
 
     def for_listing(self):
         """Newest first, with what a list shows: category, author and tags; not the body.
@@ -847,6 +851,12 @@ class DailyPostViewsQuerySet(models.QuerySet):
         """
         COUNT_DAY_VIEW.execute(self.db, slug)
 
+    def add_views(self, slug: str, day: datetime.date, views: int) -> None:
+        """Add `views` reads of the published post `slug` on `day`, in one atomic upsert."""
+        sql, params = _count_day_view_sql(self.db, slug, timezone.now(), day, views)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+
     def per_day(self, first_day, last_day) -> list[tuple]:
         """(day, views) for every day from `first_day` to `last_day`, days without views as 0."""
         totals = dict(
@@ -862,7 +872,7 @@ class DailyPostViewsQuerySet(models.QuerySet):
 
 
 class DailyPostViews(models.Model):
-    """Views of a post on one day of the site's time zone; written by blog/middleware.py."""
+    """Views of a post on one day of the site's time zone; written by blog/view_counts.py."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="daily_views")
     day = models.DateField()

@@ -1,0 +1,117 @@
+"""With Redis, reads are counted there and added to the database in batches (blog.view_counts)."""
+
+import io
+import socket
+import uuid
+from unittest import mock
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import DatabaseError
+from django.test import Client
+from django.utils import timezone
+
+from blog import view_counts
+from blog.models import DailyPostViews, Post
+from tests.live_site import BROWSER
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def redis_answers() -> bool:
+    try:
+        socket.create_connection(REDIS, timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(
+    not redis_answers(), reason="Redis is not answering on 127.0.0.1:6379"
+)
+
+
+def redis_cache(location):
+    return {
+        "default": {
+            "BACKEND": "blog.cache_backends.ResilientRedisCache",
+            "LOCATION": location,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A prefix of its own: nothing left by another run is counted.
+            "KEY_PREFIX": f"test-views-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def redis_counters(settings, monkeypatch):
+    settings.CACHES = redis_cache(f"redis://{REDIS[0]}:{REDIS[1]}/0")
+    settings.PAGE_CACHE_SECONDS = 0
+    # Longer than a slow test takes: the tests say when a batch is due.
+    monkeypatch.setattr(view_counts, "FLUSH_SECONDS", 600)
+
+
+@pytest.fixture
+def post(make_post):
+    return make_post(title="Counted in batches", slug="counted-in-batches")
+
+
+def read(post, times=1):
+    for _ in range(times):
+        Client(headers={"User-Agent": BROWSER}).get(post.get_absolute_url())
+
+
+def views_of(post):
+    post.refresh_from_db()
+    return post.view_count
+
+
+def test_the_first_read_of_a_second_is_written_at_once(post):
+    read(post)
+    assert views_of(post) == 1
+
+
+def test_reads_within_the_second_wait_in_redis(post):
+    read(post, 3)
+    assert views_of(post) == 1
+
+
+def test_flushing_adds_every_waiting_read(post):
+    read(post, 3)
+    call_command("flush_view_counts", stdout=io.StringIO())
+    assert views_of(post) == 3
+
+
+def test_the_next_batch_is_added_once_a_second_has_passed(post):
+    read(post, 3)
+    caches["default"].delete(view_counts.FLUSH_DUE)  # as when the second has passed
+    read(post)
+    assert views_of(post) == 4
+
+
+def test_a_batch_counts_the_reads_of_the_day(post):
+    read(post, 2)
+    view_counts.flush()
+    assert DailyPostViews.objects.get(post=post, day=timezone.localdate()).views == 2
+
+
+def test_a_post_unpublished_before_the_batch_is_not_counted(post):
+    read(post, 2)
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
+    view_counts.flush()
+    assert views_of(post) == 1
+
+
+def test_reads_are_kept_for_the_next_batch_when_the_database_fails(post):
+    read(post, 3)
+    with mock.patch.object(Post.objects, "add_views", side_effect=DatabaseError("down")):
+        view_counts.flush()
+    view_counts.flush()
+    assert views_of(post) == 3
+
+
+def test_reads_are_written_at_once_while_redis_is_unreachable(post, settings):
+    settings.CACHES = redis_cache("redis://127.0.0.1:1/0")
+    read(post, 2)
+    assert views_of(post) == 2
