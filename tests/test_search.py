@@ -591,17 +591,36 @@ def test_snippet_marks_only_matched_words(client, make_post):
     assert snippets(client, "harbour")[0].count("<mark>") == 1
 
 
-def test_snippet_shows_a_match_far_into_a_long_body(client, make_post):
-    # PostgreSQL looks for the passage in the start of a body first (SNIPPET_SCAN).
-    filler = "calm " * (postgres.SNIPPET_SCAN // 5 * 3)
-    make_post(title="Long", body=f"{filler}Boats in the harbour today.")
-    assert "<mark>harbour</mark> today" in snippets(client, "harbour")[0]
+def words_of_length(length: int) -> str:
+    """Filler words (never a match) exactly `length` characters long, spaces included."""
+    count, rest = divmod(length, 5)
+    if not rest:
+        return "calm " * count
+    return "calm " * (count - 1) + "x" * (rest + 4) + " "
 
 
-def test_snippet_does_not_mark_half_a_word_where_the_start_of_a_body_ends(client, make_post):
-    # "riverside" straddles SNIPPET_SCAN: cut there, "rivers" would match "river".
-    filler = "calm " * (postgres.SNIPPET_SCAN // 5 - 1)
-    make_post(title="Long", body=f"{filler}riverside {'calm ' * 50}Boats on the river today.")
+@pytest.mark.parametrize(
+    "q,words,mark",
+    [
+        ("harbour", "Boats in the harbour today.", "<mark>harbour</mark> today"),
+        # Stems that are not how the word starts, and accents, are found all the same.
+        ("happy", "A happy harbour today.", "<mark>happy</mark> harbour"),
+        ("cafe", "The harbour café today.", "<mark>café</mark> today"),
+    ],
+)
+def test_snippet_shows_a_match_far_into_a_long_body(client, make_post, q, words, mark):
+    make_post(title="Long", body=words_of_length(3 * postgres.SNIPPET_SCAN) + words)
+    assert mark in snippets(client, q)[0]
+
+
+def test_snippet_does_not_mark_half_a_word_where_its_passage_ends(client, make_post):
+    # PostgreSQL looks for the passage from SNIPPET_LEAD characters before "riverside" (a
+    # likely match) to SNIPPET_SCAN characters on: cut there, "rivers" would match "river".
+    begins = len("calm " * 100) + 1 - postgres.SNIPPET_LEAD
+    filler = words_of_length(begins + postgres.SNIPPET_SCAN - 6 - len("calm " * 100 + "riverside "))
+    body = f"{'calm ' * 100}riverside {filler}riverside {'calm ' * 50}Boats on the river today."
+    assert body.index("rivers", 600) == begins + postgres.SNIPPET_SCAN - 6
+    make_post(title="Long", body=body)
     assert "<mark>river</mark> today" in snippets(client, "river")[0]
 
 

@@ -21,8 +21,12 @@ LOOSE_WINDOW = 2
 # How many such windows, newest first, before a phrase with no match is given up.
 LOOSE_WINDOWS_READ = 5
 BODY_TIER = 3
-# How much of a body, in characters, is looked at first for a snippet: about 300 words.
-SNIPPET_SCAN = 2000
+# The passage of a body looked at first for a snippet, in characters: about 150 words,
+# starting about 30 words before the first likely match.
+SNIPPET_SCAN = 1000
+SNIPPET_LEAD = 200
+# Enough characters for the 20 opening words shown when the body holds no match.
+SNIPPET_OPENING = 400
 
 
 def tsquery_text(query, weights: str = "", *, loose: bool = False) -> str:
@@ -175,12 +179,13 @@ def id_set(post_ids):
 
 
 def snippets(query, post_ids, start, end) -> dict[int, str]:
-    """Each post's best passage of its body, read from its first SNIPPET_SCAN characters
-    when they hold a match, else from the whole body.
+    """Each post's best passage of its body, looked for around the first place where one
+    of the query's stems starts a word, else in the whole body.
 
-    ts_headline parses and stems every word it is given (a millisecond for a long post):
-    the passage is looked for at the start of the body first, and the whole body is
-    parsed only for a post whose body matches further on.
+    ts_headline parses and stems every word it is given (a millisecond for a long post),
+    where a regular expression finds the first likely match in microseconds. A stem that
+    is not how the word starts (happy, happi), an accent or a phrase whose words are apart
+    there leave the passage without a match: those posts alone are parsed whole.
     """
     if not post_ids or not query:
         return {}
@@ -195,25 +200,32 @@ def snippets(query, post_ids, start, end) -> dict[int, str]:
             ("MaxFragments", 1),
         ]
     )
+    first_match = (
+        "regexp_instr(body_text, '\\m(' || array_to_string(tsvector_to_array("
+        "to_tsvector(%(config)s, %(words)s)), '|') || ')', 1, 1, 0, 'i')"
+    )
+    around_match = _headline(_passage(f"{first_match} - %(lead)s", "%(scan)s"))
     with connection.cursor() as cursor:
-        # The start is cut after its last whole word (half a word could match); the CTE is
-        # materialized so that each headline is made once.
+        # Materialized, so that each test and each headline is made once.
         cursor.execute(
-            "WITH starts AS MATERIALIZED ("
-            " SELECT post_id, document, body_text, ts_headline(%(config)s,"
-            "  CASE WHEN octet_length(body_text) <= %(scan)s THEN body_text"
-            "  ELSE regexp_replace(left(body_text, %(scan)s + 1), '\\S*$', '') END,"
-            "  to_tsquery(%(config)s, %(query)s), %(options)s) AS snippet"
-            " FROM blog_postsearch WHERE post_id = ANY(%(ids)s))"
+            "WITH found AS MATERIALIZED ("
+            " SELECT post_id, body_text, document @@ to_tsquery(%(config)s, %(in_body)s) AS found"
+            " FROM blog_postsearch WHERE post_id = ANY(%(ids)s)"
+            "), passages AS MATERIALIZED ("
+            f" SELECT post_id, body_text, found, CASE WHEN found THEN {around_match} END AS snippet"
+            " FROM found)"
             " SELECT post_id, CASE"
-            "  WHEN strpos(snippet, %(start)s) > 0 THEN snippet"
-            "  WHEN NOT document @@ to_tsquery(%(config)s, %(in_body)s) THEN snippet"
-            "  ELSE ts_headline(%(config)s, body_text, to_tsquery(%(config)s, %(query)s),"
-            "   %(options)s) END"
-            " FROM starts",
+            # No match in the body: its opening words, as a headline of the whole body gives.
+            f" WHEN NOT found THEN {_headline(_passage('1', '%(opening)s'))}"
+            " WHEN strpos(snippet, %(start)s) > 0 THEN snippet"
+            f" ELSE {_headline('body_text')} END"
+            " FROM passages",
             {
                 "config": CONFIG,
+                "words": " ".join(word for word in query.words if word not in STOP_WORDS),
+                "lead": SNIPPET_LEAD,
                 "scan": SNIPPET_SCAN,
+                "opening": SNIPPET_OPENING,
                 "query": tsquery_text(query),
                 # The query's words in the body (weight D), whatever the rest of the post holds.
                 "in_body": tsquery_text(query, "D"),
@@ -223,6 +235,22 @@ def snippets(query, post_ids, start, end) -> dict[int, str]:
             },
         )
         return {pk: text.translate(SHOWN_BRACKETS) for pk, text in cursor.fetchall()}
+
+
+def _headline(text: str) -> str:
+    return f"ts_headline(%(config)s, {text}, to_tsquery(%(config)s, %(query)s), %(options)s)"
+
+
+def _passage(begins: str, length: str) -> str:
+    """SQL for `length` characters of the body from `begins` (at least 1), in whole words.
+
+    Half a word could match. Read with a character either side, the passage's first and
+    last words are dropped unless those characters are spaces (or the body's ends).
+    """
+    return (
+        f"regexp_replace(substr(' ' || body_text || ' ', greatest(1, {begins}), {length} + 2),"
+        " '^\\S*\\s*|\\s*\\S*$', '', 'g')"
+    )
 
 
 def write(documents) -> None:
