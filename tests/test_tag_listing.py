@@ -179,3 +179,9 @@ def test_tagged_posts_are_read_in_the_order_of_an_index(posts):
             plan = query.explain()
         assert "tagged_post_listing" in plan
         assert "Sort" not in plan
+
+
+def test_a_tag_of_hidden_posts_only_is_not_in_use(posts, make_post):
+    make_post(title="Draft", status=Post.Status.DRAFT, tags=["Secret"])
+    make_post(title="Soon", published_at=timezone.now() + timedelta(days=1), tags=["Secret"])
+    assert set(Tag.objects.in_use().values_list("slug", flat=True)) == {"python", "web"}
