@@ -2,11 +2,30 @@
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisError, OSError)
+
+
+class ReusedClients(RedisCacheClient):
+    """Django's client of the Redis cache, keeping one redis.Redis per connection pool.
+
+    Django builds a new redis.Redis for every cache call; its constructor (a table of
+    response callbacks) took 0.5 ms of CPU, several times the call itself. redis.Redis is
+    thread-safe and its pool reconnects after a fork, so one per pool is enough.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        if id(pool) not in self._clients:
+            self._clients[id(pool)] = self._client(connection_pool=pool)
+        return self._clients[id(pool)]
 
 
 class ResilientRedisCache(RedisCache):
@@ -15,6 +34,10 @@ class ResilientRedisCache(RedisCache):
     Pages, fragments and the content version then simply render fresh until Redis is back;
     /healthz reports the outage.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._class = ReusedClients
 
     def _quietly(self, method, fallback, *args, **kwargs):
         try:
