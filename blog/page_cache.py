@@ -97,13 +97,12 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _to_entry(version, response):
-        headers = dict(response.items())
-        post_read = getattr(response, "post_read", None)
-        return version, response.status_code, headers, response.content, post_read
+        # A plain response: a pickled one restores its headers without checking each again.
+        entry = HttpResponse(response.content, status=response.status_code)
+        entry.headers = response.headers
+        entry.post_read = getattr(response, "post_read", None)
+        return version, entry
 
     @staticmethod
     def _from_entry(entry):
-        _, status, headers, content, post_read = entry
-        response = HttpResponse(content, status=status, headers=headers)
-        response.post_read = post_read
-        return response
+        return entry[1]
