@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from blog import roles
+from blog import roles, view_counts
 from blog.models import DailyPostViews, Post
 
 DAYS = 30
@@ -65,6 +65,8 @@ def post_chart_html(post) -> str:
 
 
 def figures(user) -> dict:
+    # Reads still waiting in Redis are counted in these figures too.
+    view_counts.flush()
     posts = Post.objects.all()
     changes = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Post))
     if not roles.can_publish(user):

@@ -115,3 +115,11 @@ def test_reads_are_written_at_once_while_redis_is_unreachable(post, settings):
     settings.CACHES = redis_cache("redis://127.0.0.1:1/0")
     read(post, 2)
     assert views_of(post) == 2
+
+
+def test_the_dashboard_counts_the_waiting_reads(post, admin_user):
+    from blog import dashboard
+
+    read(post, 3)
+    dashboard.figures(admin_user)
+    assert views_of(post) == 3
