@@ -94,9 +94,9 @@ class PostDetailView(DetailView):
     template_name = "blog/post_detail.html"
 
     def get_queryset(self):
-        # Built per request: published() compares with the current time.
-        posts = Post.objects.published().select_related("category", "author")
-        return posts.prefetch_related("tags")
+        # Built per request: published() compares with the current time. Its tags are read
+        # only when the fragments showing them are rendered, once per content version.
+        return Post.objects.published().select_related("category", "author")
 
     def get_context_data(self, **kwargs):
         post = self.object

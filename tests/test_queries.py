@@ -50,16 +50,16 @@ PAGES = {
 # to choose between one sitemap and an index; the same sizes again in Django's sitemap view;
 # then the posts, categories and tags (no static page here, so none is read).
 SITEMAP = 11
-# The post page: the post with category and author joined, its tags (its neighbours and
-# related posts are a fragment, see FRAGMENTS).
-POST_PAGE = 2
+# The post page: the post with category and author joined (its tags, neighbours and related
+# posts are read only for fragments, see FRAGMENTS).
+POST_PAGE = 1
 # A counted read adds the counter's UPDATE and the day's views upsert; on PostgreSQL first
 # SET LOCAL synchronous_commit.
 VIEW_WRITES = 3 if connection.vendor == "postgresql" else 2
 # What the fragments of a post page cost when they are rendered (once per content version):
 # the categories and static pages of the navigation, the popular posts and tags, the post's
-# previous and next posts (one query, four subqueries) and its related posts.
-FRAGMENTS = 6
+# tags, its previous and next posts (one query, four subqueries) and its related posts.
+FRAGMENTS = 7
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
 from django.utils.encoding import escape_uri_path
 from django.utils.safestring import mark_safe
@@ -76,10 +77,25 @@ def author_url(user) -> str:
     return links.address("blog:author_detail", user.get_username())
 
 
+@register.simple_tag
+def address(view_name: str, slug: str | None = None) -> str:
+    """{% url %} for the addresses every page links (see blog/links.py): without an argument or
+    with one slug, reversed once per process instead of on every page."""
+    return links.fixed(view_name) if slug is None else links.address(view_name, slug)
+
+
 @register.filter
 def absolute(url: str) -> str:
     """A path on SITE_URL; an address with its own host stays as it is."""
     return seo.absolute_url(url)
+
+
+@register.filter
+def tags_of(post):
+    """The tags of `post`, read at most once per request however many fragments show them
+    (none when the post came with them prefetched)."""
+    prefetch_related_objects([post], "tags")
+    return post.tags.all()
 
 
 @register.simple_tag
