@@ -55,7 +55,12 @@ def main() -> None:
         engine, size, runs = options.worker
         print(json.dumps(measure(engine, int(size), int(runs))))
         return
-    rows = []
+    # Earlier figures for the engines and sizes not run this time are kept in the report.
+    rows = [
+        row
+        for row in previous_rows()
+        if row["engine"] not in options.engines or row["posts"] not in options.sizes
+    ]
     for engine in options.engines:
         if engine == "postgresql" and not postgres_answers():
             print(f"PostgreSQL is not reachable at {POSTGRES_SERVER}: skipped", file=sys.stderr)
@@ -98,6 +103,8 @@ def measure(engine: str, size: int, runs: int) -> list[dict]:
         generate_posts(missing)
     published = Post.objects.published().count()
     client = Client(HTTP_HOST="127.0.0.1")
+    # Wall-clock figures on a shared machine mean little without the load they ran under.
+    load = os.getloadavg()[0]
     rows = []
     for group, queries in QUERIES.items():
         timings, shares = [], []
@@ -119,6 +126,7 @@ def measure(engine: str, size: int, runs: int) -> list[dict]:
                 "p50_ms": statistics.median(timings),
                 "p95_ms": statistics.quantiles(timings, n=20)[-1],
                 "target_ms": TARGETS_MS.get(group, DEFAULT_TARGET_MS),
+                "load_average": load,
             }
         )
     return rows
@@ -142,25 +150,34 @@ def match_count(text: str) -> int:
         return cursor.fetchone()[0]
 
 
+def previous_rows() -> list[dict]:
+    try:
+        return json.loads((RESULTS / "search.json").read_text())["rows"]
+    except FileNotFoundError:
+        return []
+
+
 def write_report(rows: list[dict]) -> None:
+    rows = sorted(rows, key=lambda row: (row["engine"] != "sqlite", row["posts"]))
     RESULTS.mkdir(parents=True, exist_ok=True)
     machine = {"cpus": os.cpu_count(), "load_average": os.getloadavg()}
     (RESULTS / "search.json").write_text(
         json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n"
     )
     lines = [
-        "| engine | posts | queries | matching | p50 ms | p95 ms | target p95 | met |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+        "| engine | posts | queries | matching | p50 ms | p95 ms | target p95 | met | load |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for row in rows:
         met = "yes" if row["p95_ms"] <= row["target_ms"] else "**no**"
         lines.append(
             f"| {row['engine']} | {row['posts']:,} | {row['group']} | "
             f"{row['matching_share']:.1%} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | "
-            f"{row['target_ms']} | {met} |"
+            f"{row['target_ms']} | {met} | {row.get('load_average', float('nan')):.1f} |"
         )
     lines.append(
-        f"\n{machine['cpus']} CPUs, load average {machine['load_average'][0]:.1f} when written."
+        f"\n{machine['cpus']} CPUs; load: the load average when that engine and size began,"
+        f" {machine['load_average'][0]:.1f} when written."
     )
     table = "\n".join(lines) + "\n"
     (RESULTS / "search.md").write_text(table)
