@@ -74,8 +74,12 @@ def scores(query, pool) -> tuple[dict[int, tuple], bool]:
         # The planner does not count reading a TOASTed document as a cost: left to itself it
         # reads documents one by one (a scan of the table or of the primary key, testing
         # each) where the GIN index alone answers. Each bitmap scan then costs a visit to
-        # the small table row of each match, about a microsecond. (One round trip for both.)
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        # the small table row of each match, about a microsecond. Parallel workers only add
+        # their start-up to these small scans on a busy server. (One round trip for all.)
+        cursor.execute(
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
+            " SET LOCAL max_parallel_workers_per_gather = 0"
+        )
         ranked = _head_tiers(cursor, query, pool)
         if query.excluded and ranked:
             # An excluded word may be in a body, which the head tiers did not read.
