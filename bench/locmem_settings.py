@@ -6,4 +6,10 @@ one worker is invisible to the others), but nothing is edited while the benchmar
 
 from config.settings import *  # noqa: F403
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Room for every post card and fragment of the benchmark's pages (the default keeps 300).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}

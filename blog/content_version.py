@@ -5,8 +5,12 @@ change a public page bumps it once its transaction commits, so nothing is ever
 served stale and no one has to know which keys a change affects. The next
 scheduled publication time is kept beside the version: the first request after
 it bumps the version, so scheduled posts appear on time on cached pages too.
+
+Within a request the version is read from the cache once (OncePerRequestMiddleware): a
+page asks for it with every fragment, and each read is a round trip to Redis.
 """
 
+import contextvars
 import time
 
 from django.core.cache import cache
@@ -14,10 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 
 STATE_KEY = "blog:content-state"
+# The version read during the current request: a dict inside a request, None outside one.
+_this_request = contextvars.ContextVar("content_version_this_request", default=None)
 
 
 def current() -> str:
     """The version in force, bumping it first if a scheduled post has come due."""
+    remembered = _this_request.get()
+    if remembered:
+        return remembered["version"]
     return in_force(cache.get(STATE_KEY))
 
 
@@ -25,7 +34,26 @@ def in_force(state: dict | None) -> str:
     """The version in force given the state read from the cache (under STATE_KEY)."""
     if state is None or (state["next_publication"] and timezone.now() >= state["next_publication"]):
         state = _bump()
+    _remember(state["version"])
     return state["version"]
+
+
+class OncePerRequestMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _this_request.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _this_request.reset(token)
+
+
+def _remember(version: str) -> None:
+    remembered = _this_request.get()
+    if remembered is not None:
+        remembered["version"] = version
 
 
 def cached(name: str, compute, timeout: int = 300):
@@ -48,6 +76,7 @@ def _bump() -> dict:
         .first(),
     }
     cache.set(STATE_KEY, state, timeout=None)
+    _remember(state["version"])
     return state
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "blog.request_log.RequestIdMiddleware",
+    "blog.content_version.OncePerRequestMiddleware",
     "blog.middleware.ViewCountMiddleware",
     # A hit returns here, with the headers of the layers below stored with the page; those
     # layers run only for pages rendered now, and for /healthz and static files.
