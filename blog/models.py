@@ -616,8 +616,13 @@ class Post(models.Model):
             models.Index(
                 fields=["status", "-published_at", "-id"], name="post_status_published_id"
             ),
-            models.Index(fields=["category", "status", "-published_at"], name="post_category"),
-            models.Index(fields=["author", "status", "-published_at"], name="post_author"),
+            # With the id, as lists order (newest first, then by id): no sort over a page's ties.
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"], name="post_category_listing"
+            ),
+            models.Index(
+                fields=["author", "status", "-published_at", "-id"], name="post_author_listing"
+            ),
             models.Index(fields=["featured", "status", "-published_at"], name="post_featured"),
             models.Index(fields=["status", "-view_count"], name="post_popular"),
         ]
