@@ -167,8 +167,12 @@ def test_a_stale_copy_never_lists_an_unpublished_post(client, posts):
 def test_tagged_posts_are_read_in_the_order_of_an_index(posts):
     """No sort of all the tag's posts: the first page reads ten rows however large the tag."""
     query = Post.objects.published().for_listing().tagged(Tag.objects.get(slug="python"))[:10]
-    plan = query.explain()
     if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # Statistics another test left loaded describe rows long gone: plan without them.
+            cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+            cursor.execute("ANALYZE sqlite_schema")
+        plan = query.explain()
         assert "tagged_post_listing" in plan
         assert "TEMP B-TREE" not in plan
     else:
