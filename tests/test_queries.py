@@ -33,7 +33,7 @@ PAGES = {
     "tag": ("/tag/harbour/", 2),
     # the author, the ids of its page of posts
     "author": ("/author/ada/", 2),
-    # days of the month with posts, the ids of the page's posts
+    # whether the month has a published post, the ids of the page's posts
     "archive month": ("/archive/2024/3/", 2),
     # nothing: the list of months is a fragment
     "archive": ("/archive/", 0),
