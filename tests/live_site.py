@@ -19,6 +19,16 @@ from django.conf import settings
 PROJECT = Path(__file__).resolve().parent.parent
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 BIN = Path(sys.executable).parent
+REDIS = ("127.0.0.1", 6379)
+
+
+def redis_answers() -> bool:
+    """Whether the Redis the suite uses is listening (tests that need it skip otherwise)."""
+    try:
+        socket.create_connection(REDIS, timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 @contextmanager

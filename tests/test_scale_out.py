@@ -1,6 +1,5 @@
 """Two app servers sharing one PostgreSQL database and one Redis, as in a scaled-out deployment."""
 
-import socket
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -9,27 +8,20 @@ import redis
 from django.conf import settings
 
 from tests.live_site import (
+    REDIS,
     Browser,
     fresh_database,
     gunicorn,
     manage,
     prepare,
+    redis_answers,
     site_environment,
 )
 
-REDIS = ("127.0.0.1", 6379)
 CREATE_EDITOR = """
 from django.contrib.auth import get_user_model
 get_user_model().objects.create_superuser("chief", password="scale-out-password-1")
 """
-
-
-def redis_answers() -> bool:
-    try:
-        socket.create_connection(REDIS, timeout=1).close()
-    except OSError:
-        return False
-    return True
 
 
 pytestmark = [

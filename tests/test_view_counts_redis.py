@@ -1,7 +1,6 @@
 """With Redis, reads are counted there and added to the database in batches (blog.view_counts)."""
 
 import io
-import socket
 import uuid
 from unittest import mock
 
@@ -14,18 +13,7 @@ from django.utils import timezone
 
 from blog import view_counts
 from blog.models import DailyPostViews, Post
-from tests.live_site import BROWSER
-
-REDIS = ("127.0.0.1", 6379)
-
-
-def redis_answers() -> bool:
-    try:
-        socket.create_connection(REDIS, timeout=1).close()
-    except OSError:
-        return False
-    return True
-
+from tests.live_site import BROWSER, REDIS, redis_answers
 
 pytestmark = pytest.mark.skipif(
     not redis_answers(), reason="Redis is not answering on 127.0.0.1:6379"
