@@ -6,6 +6,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core import signing
 from django.http import HttpResponseBadRequest
+from django.middleware import http
 from django.utils.encoding import escape_uri_path
 
 from blog import view_counts
@@ -65,6 +66,16 @@ class RejectNulBytesMiddleware:
         if any("\x00" in part for part in parts):
             return HttpResponseBadRequest("Bad request: the address contains a NUL byte.")
         return self.get_response(request)
+
+
+class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
+    """Django's, keeping the post page's mark of a read on the 304 it makes instead: a
+    revalidated post page is a read, whether or not it came from the page cache."""
+
+    def process_response(self, request, response):
+        conditional = super().process_response(request, response)
+        conditional.post_read = getattr(response, "post_read", None)
+        return conditional
 
 
 class ViewCountMiddleware:

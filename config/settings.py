@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "blog.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "blog.middleware.RejectNulBytesMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    "blog.middleware.ConditionalGetMiddleware",
     # Inside the page cache, so that the redirect or 410 it makes of a 404 is cached too.
     "blog.redirects.OldAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

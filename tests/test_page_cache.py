@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -145,6 +146,16 @@ def test_a_revalidated_post_counts_as_a_read(post):
     Client(headers={"User-Agent": BROWSER, "If-None-Match": etag}).get(post.get_absolute_url())
     post.refresh_from_db()
     assert post.view_count == 2
+
+
+def test_a_revalidated_post_rendered_afresh_counts_as_a_read(post):
+    # Fetched by a client that is not counted, so the count on the page stays the same.
+    etag = Client().get(post.get_absolute_url())["ETag"]
+    cache.clear()
+    reader = Client(headers={"User-Agent": BROWSER, "If-None-Match": etag})
+    response = reader.get(post.get_absolute_url())
+    post.refresh_from_db()
+    assert (response.status_code, response["X-Page-Cache"], post.view_count) == (304, "miss", 1)
 
 
 @pytest.mark.parametrize(
