@@ -16,6 +16,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
@@ -23,6 +24,8 @@ from django.utils.http import http_date, parse_http_date_safe
 from blog import content_version
 
 CACHEABLE_STATUSES = {200, 301, 404, 410}
+# Headers describing the body, which a 304 (or 412) does not carry.
+REPRESENTATION_HEADERS = {"Content-Type", "Content-Length", "Content-Language", "Content-Encoding"}
 # Settings that shape the headers stored with a page.
 HEADER_SETTINGS = ("SECURE_", "CONTENT_SECURITY_POLICY", "X_FRAME_OPTIONS", "PERMISSIONS_POLICY")
 
@@ -38,7 +41,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._is_cacheable_request(request):
             return self.get_response(request)
-        key = self._key(request)
+        try:
+            key = self._key(request)
+        except DisallowedHost:
+            # Refused below (CommonMiddleware), so that the 400 carries the security headers.
+            return self.get_response(request)
         found = cache.get_many([content_version.STATE_KEY, key])
         version = content_version.in_force(found.get(content_version.STATE_KEY))
         entry = found.get(key)
@@ -87,6 +94,12 @@ class PageCacheMiddleware:
             last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )
+        if not_modified is not response:
+            # Django keeps only the validators and caching headers; the security headers
+            # stored with the page are added by the layers below to a 304 made now.
+            for name, value in response.items():
+                if name not in REPRESENTATION_HEADERS:
+                    not_modified.headers.setdefault(name, value)
         not_modified.post_read = response.post_read
         return not_modified
 

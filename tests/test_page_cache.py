@@ -158,12 +158,32 @@ def test_a_revalidated_post_rendered_afresh_counts_as_a_read(post):
     assert (response.status_code, response["X-Page-Cache"], post.view_count) == (304, "miss", 1)
 
 
-@pytest.mark.parametrize(
-    "header", ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]
-)
+SECURITY_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"]
+
+
+@pytest.mark.parametrize("header", SECURITY_HEADERS)
 def test_a_cache_hit_carries_the_security_headers(post, header):
     page("/")
     assert page("/")[header]
+
+
+@pytest.mark.parametrize("header", SECURITY_HEADERS)
+def test_a_304_from_the_cache_carries_the_security_headers(post, header):
+    etag = page("/")["ETag"]
+    response = Client(headers={"User-Agent": BROWSER, "If-None-Match": etag}).get("/")
+    assert (response.status_code, bool(response.get(header))) == (304, True)
+
+
+def test_a_304_from_the_cache_carries_no_body_headers(post):
+    etag = page("/")["ETag"]
+    response = Client(headers={"User-Agent": BROWSER, "If-None-Match": etag}).get("/")
+    assert "Content-Type" not in response
+
+
+@pytest.mark.parametrize("header", SECURITY_HEADERS)
+def test_a_refused_host_gets_a_400_with_the_security_headers(post, header):
+    response = Client(headers={"User-Agent": BROWSER, "Host": "evil.example"}).get("/")
+    assert (response.status_code, bool(response.get(header))) == (400, True)
 
 
 def test_a_change_of_security_settings_is_not_answered_from_pages_cached_before(post, settings):
