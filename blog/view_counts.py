@@ -71,7 +71,12 @@ def flush(client=None) -> int:
         logger.exception("Adding reads to the database failed: they wait for the next batch.")
         _put_back(client, batch, counts)
         return 0
-    client.delete(batch)
+    try:
+        client.delete(batch)
+    except UNREACHABLE as error:
+        # The reads are in the database: the batch left behind is never read again, and the
+        # reader whose read set off this batch still gets the page.
+        logger.warning("Redis unreachable (%s): a batch added is left there.", type(error).__name__)
     return sum(counts.values())
 
 
@@ -106,4 +111,9 @@ def _put_back(client, batch: str, counts: dict) -> None:
     for field, views in counts.items():
         pipeline.hincrby(cache.make_key(PENDING), field, views)
     pipeline.delete(batch)
-    pipeline.execute()
+    try:
+        pipeline.execute()
+    except UNREACHABLE as error:
+        logger.error(
+            "Redis unreachable (%s): %s reads lost.", type(error).__name__, sum(counts.values())
+        )

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import DatabaseError
 from django.test import Client
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from blog import view_counts
 from blog.models import DailyPostViews, Post
@@ -97,6 +98,26 @@ def test_reads_are_kept_for_the_next_batch_when_the_database_fails(post):
         view_counts.flush()
     view_counts.flush()
     assert views_of(post) == 3
+
+
+def test_redis_lost_once_a_batch_is_added_is_not_an_error(post):
+    read(post, 3)
+    client = caches["default"].redis_client()
+    with mock.patch.object(client, "delete", side_effect=RedisConnectionError("gone")):
+        added = view_counts.flush(client)
+    assert (added, views_of(post)) == (2, 3)
+
+
+def test_redis_lost_while_a_failed_batch_goes_back_is_not_an_error(post):
+    read(post, 3)
+    client = caches["default"].redis_client()
+    broken = mock.MagicMock()
+    broken.execute.side_effect = RedisConnectionError("gone")
+    with (
+        mock.patch.object(Post.objects, "add_views", side_effect=DatabaseError("down")),
+        mock.patch.object(client, "pipeline", return_value=broken),
+    ):
+        assert view_counts.flush(client) == 0
 
 
 def test_reads_are_written_at_once_while_redis_is_unreachable(post, settings):
