@@ -39,13 +39,6 @@ class CountedOncePaginator(Paginator):
         )
 
 
-class PublishedPostsMixin:
-    paginate_by = settings.POSTS_PER_PAGE
-
-    def get_queryset(self):
-        return Post.objects.published().for_listing()
-
-
 class PostCardsMixin:
     """Lists of post cards named by their path alone: home, one category, tag, author or month.
 
@@ -206,8 +199,9 @@ def archive_index(request):
     return render(request, "blog/archive.html", {"months": Post.objects.published().by_month()})
 
 
-class SearchView(PublishedPostsMixin, ListView):
+class SearchView(ListView):
     template_name = "blog/search.html"
+    paginate_by = settings.POSTS_PER_PAGE
 
     def get(self, request, *args, **kwargs):
         allowed, retry_after = ratelimit.allow(
