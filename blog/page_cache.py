@@ -26,8 +26,14 @@ from blog import content_version
 CACHEABLE_STATUSES = {200, 301, 404, 410}
 # Headers describing the body, which a 304 (or 412) does not carry.
 REPRESENTATION_HEADERS = {"Content-Type", "Content-Length", "Content-Language", "Content-Encoding"}
-# Settings that shape the headers stored with a page.
-HEADER_SETTINGS = ("SECURE_", "CONTENT_SECURITY_POLICY", "X_FRAME_OPTIONS", "PERMISSIONS_POLICY")
+# Settings that shape the headers stored with a page (with DEBUG on, 404s go without a CSP).
+HEADER_SETTINGS = (
+    "SECURE_",
+    "CONTENT_SECURITY_POLICY",
+    "X_FRAME_OPTIONS",
+    "PERMISSIONS_POLICY",
+    "DEBUG",
+)
 
 
 class PageCacheMiddleware:

@@ -3,9 +3,10 @@
 A read written at once is a write transaction of its own: under load, readers queue for
 SQLite's write lock or for PostgreSQL's commits, and a post page costs several cached pages.
 With Redis, a read is one HINCRBY. At most once every FLUSH_SECONDS, the worker that counts a
-read moves the pending counts aside and adds them to the database in one transaction, so the
-database holds every read a second or so after it happened (`manage.py flush_view_counts`
-adds the last ones at once). If that transaction fails, the counts go back for the next batch.
+read moves the pending counts aside and adds them to the database in one transaction: while
+reads keep coming, the database holds each a second or so after it happened; the last ones
+before a quiet spell wait for the next read, the dashboard or `manage.py flush_view_counts`
+(from cron). If that transaction fails, the counts go back for the next batch.
 Without Redis, or while it is unreachable, each read is written at once.
 """
 
