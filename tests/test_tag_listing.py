@@ -164,25 +164,24 @@ def test_a_stale_copy_never_lists_an_unpublished_post(client, posts):
     assert listed(client) == fed(client) == ["Middle", "Oldest"]
 
 
+PLANNER_SETUP = {
+    # Statistics another test left loaded describe rows long gone: plan without them.
+    "sqlite": ["DROP TABLE IF EXISTS sqlite_stat1", "ANALYZE sqlite_schema"],
+    # A tiny table is read whole; the planner must still be able to use the index.
+    "postgresql": ["SET LOCAL enable_seqscan = off", "SET LOCAL enable_sort = off"],
+}
+SORT_IN_PLAN = {"sqlite": "TEMP B-TREE", "postgresql": "Sort"}
+
+
 def test_tagged_posts_are_read_in_the_order_of_an_index(posts):
     """No sort of all the tag's posts: the first page reads ten rows however large the tag."""
     query = Post.objects.published().for_listing().tagged(Tag.objects.get(slug="python"))[:10]
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            # Statistics another test left loaded describe rows long gone: plan without them.
-            cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
-            cursor.execute("ANALYZE sqlite_schema")
-        plan = query.explain()
-        assert "tagged_post_listing" in plan
-        assert "TEMP B-TREE" not in plan
-    else:
-        # A tiny table is read whole; the planner must still be able to use the index.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_sort = off")
-            plan = query.explain()
-        assert "tagged_post_listing" in plan
-        assert "Sort" not in plan
+    with connection.cursor() as cursor:
+        for statement in PLANNER_SETUP[connection.vendor]:
+            cursor.execute(statement)
+    plan = query.explain()
+    assert "tagged_post_listing" in plan
+    assert SORT_IN_PLAN[connection.vendor] not in plan
 
 
 def test_a_tag_of_hidden_posts_only_is_not_in_use(posts, make_post):
