@@ -55,8 +55,9 @@ class PageCacheMiddleware:
         found = cache.get_many([content_version.STATE_KEY, key])
         version = content_version.in_force(found.get(content_version.STATE_KEY))
         entry = found.get(key)
+        # An entry is (the version it was rendered in, the response).
         if entry is not None and entry[0] == version:
-            response = self._from_entry(entry)
+            response = entry[1]
             if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
                 response = self._conditional(request, response)
             response["X-Page-Cache"] = "hit"
@@ -121,7 +122,3 @@ class PageCacheMiddleware:
         entry.headers = response.headers
         entry.post_read = getattr(response, "post_read", None)
         return version, entry
-
-    @staticmethod
-    def _from_entry(entry):
-        return entry[1]
