@@ -92,7 +92,7 @@ def scores(query, pool) -> tuple[dict[int, tuple], bool]:
             )
             for (key,) in cursor.fetchall():
                 ranked.pop(key, None)
-        post_ids = _post_ids(cursor, list(ranked))
+        post_ids = _key_map(cursor, "key", list(ranked))
     return {post_ids[key]: score for key, score in ranked.items() if key in post_ids}, complete
 
 
@@ -105,7 +105,7 @@ def snippets(query, post_ids, start, end) -> dict[int, str]:
     if not post_ids or not query:
         return {}
     with connection.cursor() as cursor:
-        keys = _keys(cursor, post_ids)
+        keys = _key_map(cursor, "post_id", post_ids)
         if not keys:
             return {}
         placeholders = ", ".join(["%s"] * len(keys))
@@ -144,7 +144,7 @@ def delete(post_ids) -> None:
             for table in (FULL, HEAD, KEYS):
                 cursor.execute(f"DELETE FROM {table}")
             return
-        keys = list(_keys(cursor, post_ids))
+        keys = list(_key_map(cursor, "post_id", post_ids))
         for table, column, values in (
             (FULL, "rowid", keys),
             (HEAD, "rowid", keys),
@@ -155,16 +155,11 @@ def delete(post_ids) -> None:
                 cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({placeholders})", values)
 
 
-def _keys(cursor, post_ids) -> dict[int, int]:
-    """The order keys of these posts in the index, each mapped to its post id."""
-    placeholders = ", ".join(["%s"] * len(post_ids))
-    cursor.execute(f"SELECT key, post_id FROM {KEYS} WHERE post_id IN ({placeholders})", post_ids)
-    return dict(cursor.fetchall())
-
-
-def _post_ids(cursor, keys) -> dict[int, int]:
-    if not keys:
+def _key_map(cursor, column: str, values) -> dict[int, int]:
+    """Order key -> post id of the indexed posts whose `column` ("key" or "post_id") is
+    among `values`."""
+    if not values:
         return {}
-    placeholders = ", ".join(["%s"] * len(keys))
-    cursor.execute(f"SELECT key, post_id FROM {KEYS} WHERE key IN ({placeholders})", keys)
+    placeholders = ", ".join(["%s"] * len(values))
+    cursor.execute(f"SELECT key, post_id FROM {KEYS} WHERE {column} IN ({placeholders})", values)
     return dict(cursor.fetchall())
