@@ -369,7 +369,7 @@ class PostQuerySet(IndexedQuerySet):
 
         A post public before or after the update keeps a 410 once deleted (blog/redirects.py).
         """
-        if not {"status", "published_at"} & kwargs.keys():
+        if not Post.LISTED_AT_FIELDS & kwargs.keys():
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             post_ids = list(self.values_list("pk", flat=True))
@@ -383,7 +383,7 @@ class PostQuerySet(IndexedQuerySet):
         return rows
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        if not {"status", "published_at"} & set(fields):
+        if not Post.LISTED_AT_FIELDS & set(fields):
             return super().bulk_update(objs, fields, *args, **kwargs)
         objs = list(objs)
         with transaction.atomic(using=self.db):
@@ -637,6 +637,8 @@ class Post(models.Model):
     # The cover's file name in the database, set when the row is read; None: not read.
     _stored_cover = None
     COVER_DERIVED_FIELDS = ("cover_image_width", "cover_image_height", "cover_renditions")
+    # What `listed_at` is made of: a write to either refreshes the taggings' copy of it.
+    LISTED_AT_FIELDS = frozenset({"status", "published_at"})
 
     def __str__(self):
         return self.title
@@ -662,7 +664,7 @@ class Post(models.Model):
             images.delete_on_commit(old_files)
             self._stored_cover = self.cover_image.name
         update_fields = kwargs.get("update_fields")
-        if not adding and (update_fields is None or {"status", "published_at"} & {*update_fields}):
+        if not adding and (update_fields is None or self.LISTED_AT_FIELDS & {*update_fields}):
             taggings = TaggedPost.objects.using(self._state.db).filter(content_object=self)
             taggings.update(published_at=self.listed_at)
 
