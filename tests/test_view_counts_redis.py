@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from blog import view_counts
+from blog import dashboard, view_counts
 from blog.models import DailyPostViews, Post
 from tests.live_site import BROWSER, REDIS, redis_answers
 
@@ -127,8 +127,6 @@ def test_reads_are_written_at_once_while_redis_is_unreachable(post, settings):
 
 
 def test_the_dashboard_counts_the_waiting_reads(post, admin_user):
-    from blog import dashboard
-
     read(post, 3)
     dashboard.figures(admin_user)
     assert views_of(post) == 3
