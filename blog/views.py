@@ -56,6 +56,24 @@ class PostCardsMixin:
         return CountedOncePaginator(queryset, per_page, count_key=self.request.path, **kwargs)
 
 
+class NotFoundWhenEmptyMixin:
+    """A list without a published post is a 404: a category, tag, author or month whose posts
+    are all drafts or scheduled must not show that it exists.
+
+    Asked of the paginator's count, kept per content version, rather than of allow_empty =
+    False: Django would run one more query on every request (and, for a month, look for the
+    nearest months with posts, which the page does not link).
+    """
+
+    allow_empty = True
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, posts, is_paginated = super().paginate_queryset(queryset, page_size)
+        if not paginator.count:
+            raise Http404("No published posts.")
+        return paginator, page, posts, is_paginated
+
+
 class PostListView(PostCardsMixin, ListView):
     template_name = "blog/post_list.html"
 
@@ -110,15 +128,9 @@ class PostDetailView(DetailView):
         return response
 
 
-class PostsOfView(PostCardsMixin, ListView):
-    """The published posts of one category, tag or author.
+class PostsOfView(NotFoundWhenEmptyMixin, PostCardsMixin, ListView):
+    """The published posts of one category, tag or author."""
 
-    Empty pages are 404s: a category, tag or author whose posts are all drafts
-    or scheduled must not show that it exists.
-    """
-
-    # Asked of the count, which is kept per content version, rather than of one more query.
-    allow_empty = True
     subject_model = None  # the model named in the URL
     subject_field = "slug"  # its field, named alike in the URL
     posts_filter = None  # the Post lookup that selects its posts
@@ -134,12 +146,6 @@ class PostsOfView(PostCardsMixin, ListView):
 
     def get_subject_queryset(self):
         return self.subject_model._default_manager.all()
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, posts, is_paginated = super().paginate_queryset(queryset, page_size)
-        if not paginator.count:
-            raise Http404("No published posts.")
-        return paginator, page, posts, is_paginated
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.context_name: self.subject}, **kwargs)
@@ -172,19 +178,10 @@ class AuthorDetailView(PostsOfView):
         return super().get_context_data(bio=profile.bio.strip() if profile else "", **kwargs)
 
 
-class ArchiveMonthView(PostCardsMixin, MonthArchiveView):
+class ArchiveMonthView(NotFoundWhenEmptyMixin, PostCardsMixin, MonthArchiveView):
     template_name = "blog/archive_month.html"
     date_field = "published_at"
     month_format = "%m"
-    # Allowing empty months spares an "any post?" probe and the queries that look for the
-    # nearest months with posts (the page links to neither); an empty month is a 404 below.
-    allow_empty = True
-
-    def get_dated_items(self):
-        date_list, posts, extra = super().get_dated_items()
-        if not posts.exists():  # one row of the listing index
-            raise Http404("No posts this month.")
-        return date_list, posts, extra
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         # Left unevaluated, unlike Django's, which runs it to check for emptiness: the days of

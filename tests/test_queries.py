@@ -33,8 +33,8 @@ PAGES = {
     "tag": ("/tag/harbour/", 2),
     # the author, the ids of its page of posts
     "author": ("/author/ada/", 2),
-    # whether the month has a published post, the ids of the page's posts
-    "archive month": ("/archive/2024/3/", 2),
+    # the ids of the page's posts (an empty month is known by the kept count)
+    "archive month": ("/archive/2024/3/", 1),
     # nothing: the list of months is a fragment
     "archive": ("/archive/", 0),
     # posts with category and author joined, their tags
