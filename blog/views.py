@@ -89,13 +89,9 @@ class PostListView(PostCardsMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if context["page_obj"].number == 1:
-            # Read only when its fragment is rendered, once per content version.
-            context["featured_posts"] = SimpleLazyObject(
-                lambda: list(Post.objects.published().featured()[:3])
-            )
-        return context
+        # Read only when its fragment is rendered: on the first page, once per content version.
+        featured = SimpleLazyObject(lambda: list(Post.objects.published().featured()[:3]))
+        return super().get_context_data(featured_posts=featured, **kwargs)
 
 
 NEIGHBOUR_FIELDS = ("previous_title", "previous_slug", "next_title", "next_slug")
