@@ -134,6 +134,7 @@ def measure(engine: str, size: int, runs: int) -> list[dict]:
 
 def match_count(text: str) -> int:
     """How many posts match, counted without the result bound the site applies."""
+    from django.contrib.postgres.search import SearchQuery
     from django.db import connection
 
     from blog.models import PostSearch
@@ -141,7 +142,10 @@ def match_count(text: str) -> int:
 
     query = parse(text)
     if connection.vendor == "postgresql":
-        return PostSearch.objects.filter(document=postgres.to_tsquery(query)).count()
+        tsquery = SearchQuery(
+            postgres.tsquery_text(query), search_type="raw", config=postgres.CONFIG
+        )
+        return PostSearch.objects.filter(document=tsquery).count()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM blog_post_fts WHERE blog_post_fts MATCH %s",

@@ -160,7 +160,8 @@ def search_words(posts) -> list[str]:
 
 def total_views(engine: str, size: int) -> int:
     if engine == "sqlite":
-        with sqlite3.connect(DATA / f"site-{size}.sqlite3") as connection:
+        path = database_url("site", engine, size).removeprefix("sqlite:///")
+        with sqlite3.connect(path) as connection:
             return connection.execute("SELECT SUM(view_count) FROM blog_post").fetchone()[0]
     import psycopg
 

@@ -77,10 +77,11 @@ def search_posts(query: SearchQuery, *, category=None, tag=None) -> RankedPosts:
         return RankedPosts([])
     # A category or tag filter drops most candidates afterwards: look at more of them.
     pool = CANDIDATE_POOL * 5 if category or tag else CANDIDATE_POOL
-    scores, complete = engine().scores(query, pool)
+    search_engine = engine()
+    scores, complete = search_engine.scores(query, pool)
     post_ids = rank_published(
         scores,
-        engine().id_set(list(scores)),
+        search_engine.id_set(list(scores)),
         category_id=category.pk if category else None,
         tag_id=tag.pk if tag else None,
     )

@@ -1,6 +1,5 @@
 """PostgreSQL's engine: a stored, weighted tsvector with a GIN index, and unaccent."""
 
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
@@ -53,10 +52,6 @@ def tsquery_text(query, weights: str = "", *, loose: bool = False) -> str:
     if not (loose or weights):
         text += "".join(f" & !({term(excluded)})" for excluded in query.excluded)
     return text
-
-
-def to_tsquery(query, weights: str = "", *, loose: bool = False) -> SearchQuery:
-    return SearchQuery(tsquery_text(query, weights, loose=loose), search_type="raw", config=CONFIG)
 
 
 def scores(query, pool) -> tuple[dict[int, tuple], bool]:
