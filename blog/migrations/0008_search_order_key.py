@@ -1,6 +1,6 @@
-from django.db import migrations
+import math
 
-from blog.search import order_key
+from django.db import migrations
 
 # Each tier ranks its newest matches: "newest" becomes publication time, then id, instead
 # of the id alone (an imported older archive has higher ids than a blog's recent posts).
@@ -12,6 +12,13 @@ FTS_TABLES = {
 }
 TOKENIZE = "tokenize = 'porter unicode61 remove_diacritics 2'"
 BATCH = 5000
+
+
+def order_key(post) -> int:
+    """blog.search.order_key as it was when this migration was written: publication (or
+    creation) time in seconds, then the id, in one number."""
+    moment = post.published_at or post.created_at
+    return math.floor(moment.timestamp()) * 2**24 + post.pk % 2**24
 
 
 def keys(apps):
@@ -47,11 +54,15 @@ def forwards(apps, schema_editor):
             )
             renumber_fts(cursor, {"to": "blog_post_fts_key.key", "on": "blog_post_fts_key.post_id"})
         elif connection.vendor == "postgresql":
+            pairs = list(keys(apps))
             for table in ("blog_postsearch", "blog_postsearch_head"):
                 cursor.execute(f"ALTER TABLE {table} ADD COLUMN key bigint")
-                cursor.executemany(
-                    f"UPDATE {table} SET key = %s WHERE post_id = %s",
-                    [(key, pk) for pk, key in keys(apps)],
+                # One statement for all the posts, not one a post.
+                cursor.execute(
+                    f"UPDATE {table} SET key = k.key"
+                    " FROM unnest(%s::bigint[], %s::bigint[]) AS k(post_id, key)"
+                    f" WHERE {table}.post_id = k.post_id",
+                    [[pk for pk, _ in pairs], [key for _, key in pairs]],
                 )
                 cursor.execute(f"ALTER TABLE {table} ALTER COLUMN key SET NOT NULL")
 
