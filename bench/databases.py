@@ -1,5 +1,5 @@
 """Where the benchmarks keep their synthetic posts: a SQLite file in bench/.data or a
-PostgreSQL database per benchmark and size, generated once and reused by later runs."""
+PostgreSQL database per size, generated once and shared by both benchmarks and later runs."""
 
 import os
 from pathlib import Path
@@ -10,11 +10,11 @@ RESULTS = PROJECT / "bench" / "results"
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
-def database_url(benchmark: str, engine: str, size: int) -> str:
+def database_url(engine: str, size: int) -> str:
     if engine == "sqlite":
         DATA.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{DATA / f'{benchmark}-{size}.sqlite3'}"
-    return f"{POSTGRES_SERVER}/bench_{benchmark}_{size}"
+        return f"sqlite:///{DATA / f'posts-{size}.sqlite3'}"
+    return f"{POSTGRES_SERVER}/bench_posts_{size}"
 
 
 def postgres_answers() -> bool:

@@ -70,7 +70,7 @@ def main() -> None:
             result = subprocess.run(
                 [sys.executable, __file__, "--worker", engine, str(size), str(options.runs)],
                 cwd=PROJECT,
-                env={**os.environ, "DATABASE_URL": database_url("search", engine, size)},
+                env={**os.environ, "DATABASE_URL": database_url(engine, size)},
                 capture_output=True,
                 text=True,
             )

@@ -1,9 +1,9 @@
 """Every public page against Django's own ceiling, at 1,000 to 100,000 posts: `make bench`.
 
 For each engine (SQLite; PostgreSQL when it answers) and archive size this
-1. loads N synthetic posts with generate_posts (kept between runs: bench/.data/site-N.sqlite3,
-   or the PostgreSQL database bench_site_N) and measures the SQL queries of each page with
-   Django's test client (page cache off, fragment caches warm);
+1. loads N synthetic posts with generate_posts (kept between runs and shared with the search
+   benchmark: bench/.data/posts-N.sqlite3, or the PostgreSQL database bench_posts_N) and
+   measures the SQL queries of each page with Django's test client (page cache off, fragment caches warm);
 2. starts the ceiling (bench/ceiling.py) and then the site, each with the production gunicorn
    configuration (config/gunicorn.conf.py) on a loopback port, DEBUG off, 2 sync workers;
 3. drives each page with wrk (installed with apt-get when missing) at 16 and 64 connections:
@@ -160,12 +160,12 @@ def search_words(posts) -> list[str]:
 
 def total_views(engine: str, size: int) -> int:
     if engine == "sqlite":
-        path = database_url("site", engine, size).removeprefix("sqlite:///")
+        path = database_url(engine, size).removeprefix("sqlite:///")
         with sqlite3.connect(path) as connection:
             return connection.execute("SELECT SUM(view_count) FROM blog_post").fetchone()[0]
     import psycopg
 
-    with psycopg.connect(database_url("site", engine, size)) as connection:
+    with psycopg.connect(database_url(engine, size)) as connection:
         # PostgreSQL sums a bigint column as a numeric (a Decimal).
         return int(connection.execute("SELECT SUM(view_count) FROM blog_post").fetchone()[0])
 
@@ -257,7 +257,7 @@ def bench_one(wrk: str, engine: str, size: int, options, redis: bool) -> dict:
 def site_env(engine: str, size: int, redis: bool, page_cache: bool) -> dict:
     env = {
         **os.environ,
-        "DATABASE_URL": database_url("site", engine, size),
+        "DATABASE_URL": database_url(engine, size),
         "DJANGO_DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "config.settings" if redis else "bench.locmem_settings",
         "GUNICORN_WORKERS": str(WORKERS),

@@ -335,19 +335,38 @@ def _add_view_sql(using, slug, now, day):
     return query.get_compiler(using).as_sql()
 
 
-def _count_day_view_sql(using, slug, now, day, views=1):
+def _count_day_view_sql(using, slug, now, day):
+    return _day_views_sql(using, {slug: 1}, now, day)
+
+
+def _day_views_sql(using, views: dict[str, int], now, day):
+    """INSERT ... ON CONFLICT adding `views` (slug -> reads) of published posts to `day`."""
     connection = connections[using]
-    posts = Post.objects.using(using).published(at=now).filter(slug=slug).values("pk")
+    posts = Post.objects.using(using).published(at=now).filter(slug__in=views).values("pk")
     sql, params = posts.query.sql_with_params()
     table = connection.ops.quote_name(DailyPostViews._meta.db_table)
     posts_table = connection.ops.quote_name(Post._meta.db_table)
     return (
         # The WHERE also lets SQLite read ON CONFLICT as the upsert clause.
         f"INSERT INTO {table} (post_id, day, views) "
-        f"SELECT id, %s, {int(views)} FROM {posts_table} WHERE id IN ({sql}) "
+        f"SELECT id, %s, {_reads_case(views)} FROM {posts_table} WHERE id IN ({sql}) "
         f"ON CONFLICT (post_id, day) DO UPDATE SET views = {table}.views + excluded.views",
-        [connection.ops.adapt_datefield_value(day), *params],
+        [connection.ops.adapt_datefield_value(day), *_reads_params(views), *params],
     )
+
+
+def _reads_case(views: dict[str, int]) -> str:
+    """SQL for the reads of the row's post among `views` (slug -> reads). For one post, a
+    constant: CompiledOnce wants the slug named once."""
+    if len(views) == 1:
+        return str(int(*views.values()))
+    return "CASE slug" + " WHEN %s THEN %s" * len(views) + " END"
+
+
+def _reads_params(views: dict[str, int]) -> list:
+    if len(views) == 1:
+        return []
+    return [value for slug, reads in views.items() for value in (slug, int(reads))]
 
 
 ADD_VIEW = CompiledOnce(_add_view_sql)
@@ -425,9 +444,22 @@ class PostQuerySet(IndexedQuerySet):
         """
         return bool(ADD_VIEW.execute(self.db, slug))
 
-    def add_views(self, slug: str, views: int) -> bool:
-        """Add `views` to the view count of the published post `slug` (a batch of reads)."""
-        return bool(self.published().filter(slug=slug).update(view_count=F("view_count") + views))
+    def add_views(self, views: dict[str, int]) -> int:
+        """Add a batch of reads (slug -> reads) to the published posts' view counts, in one
+        UPDATE; how many posts that was."""
+        if not views:
+            return 0
+        connection = connections[self.db]
+        sql, params = self.published().filter(slug__in=views).values("pk").query.sql_with_params()
+        table = connection.ops.quote_name(Post._meta.db_table)
+        # Raw, as the daily counts are: the ORM resolves a Case of When(slug=...) per post.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET view_count = view_count + {_reads_case(views)}"
+                f" WHERE id IN ({sql})",
+                [*_reads_params(views), *params],
+            )
+            return cursor.rowcount
 
     def for_listing(self):
         """Newest first, with what a list shows: category, author and tags; not the body.
@@ -862,9 +894,11 @@ class DailyPostViewsQuerySet(models.QuerySet):
         """
         COUNT_DAY_VIEW.execute(self.db, slug)
 
-    def add_views(self, slug: str, day: datetime.date, views: int) -> None:
-        """Add `views` reads of the published post `slug` on `day`, in one atomic upsert."""
-        sql, params = _count_day_view_sql(self.db, slug, timezone.now(), day, views)
+    def add_views(self, day: datetime.date, views: dict[str, int]) -> None:
+        """Add a batch of reads on `day` (slug -> reads) of published posts, in one upsert."""
+        if not views:
+            return
+        sql, params = _day_views_sql(self.db, views, timezone.now(), day)
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
 

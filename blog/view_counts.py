@@ -13,6 +13,7 @@ Without Redis, or while it is unreachable, each read is written at once.
 import datetime
 import logging
 import uuid
+from collections import Counter, defaultdict
 
 from django.core.cache import cache, caches
 from django.db import DatabaseError, connection, transaction
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 FLUSH_SECONDS = 1
 PENDING = "blog:views:pending"
 FLUSH_DUE = "blog:views:flush-due"
+# Posts a statement of a batch names, well within SQLite's limit on parameters.
+STATEMENT_POSTS = 500
 
 
 def count_read(slug: str) -> None:
@@ -64,10 +67,7 @@ def flush(client=None) -> int:
     try:
         with transaction.atomic():
             commit_without_waiting_for_disk()
-            for field, views in counts.items():
-                day, slug = field.split(" ", 1)
-                if Post.objects.add_views(slug, views):
-                    DailyPostViews.objects.add_views(slug, datetime.date.fromisoformat(day), views)
+            _add_to_database(counts)
     except DatabaseError:
         logger.exception("Adding reads to the database failed: they wait for the next batch.")
         _put_back(client, batch, counts)
@@ -79,6 +79,25 @@ def flush(client=None) -> int:
         # reader whose read set off this batch still gets the page.
         logger.warning("Redis unreachable (%s): a batch added is left there.", type(error).__name__)
     return sum(counts.values())
+
+
+def _add_to_database(counts: dict[str, int]) -> None:
+    """A few statements a batch, whatever the number of posts read: compiling one statement
+    a post cost more than all the reads it counted."""
+    per_post, per_day = Counter(), defaultdict(dict)
+    for field, views in counts.items():
+        day, slug = field.split(" ", 1)
+        per_post[slug] += views
+        per_day[datetime.date.fromisoformat(day)][slug] = views
+    slugs = list(per_post)
+    for start in range(0, len(slugs), STATEMENT_POSTS):
+        chosen = slugs[start : start + STATEMENT_POSTS]
+        Post.objects.add_views({slug: per_post[slug] for slug in chosen})
+    for day, views in per_day.items():
+        day_slugs = list(views)
+        for start in range(0, len(day_slugs), STATEMENT_POSTS):
+            chosen = day_slugs[start : start + STATEMENT_POSTS]
+            DailyPostViews.objects.add_views(day, {slug: views[slug] for slug in chosen})
 
 
 def commit_without_waiting_for_disk():

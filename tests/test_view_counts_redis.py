@@ -7,8 +7,9 @@ from unittest import mock
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -83,6 +84,26 @@ def test_a_batch_counts_the_reads_of_the_day(post):
     read(post, 2)
     view_counts.flush()
     assert DailyPostViews.objects.get(post=post, day=timezone.localdate()).views == 2
+
+
+def test_a_batch_adds_each_posts_own_reads(post, make_post):
+    other = make_post(title="Read less often", slug="read-less-often")
+    read(post, 4)
+    read(other, 2)
+    view_counts.flush()
+    assert (views_of(post), views_of(other)) == (4, 2)
+
+
+def test_a_batch_of_many_posts_costs_the_same_statements_as_one(post, make_post):
+    many = [make_post(title=f"Read post {n}", slug=f"read-post-{n}") for n in range(6)]
+    read(post, 2)
+    with CaptureQueriesContext(connection) as one:
+        view_counts.flush()
+    for other in many:
+        read(other, 2)
+    with CaptureQueriesContext(connection) as six:
+        view_counts.flush()
+    assert len(six) == len(one)
 
 
 def test_a_post_unpublished_before_the_batch_is_not_counted(post):
