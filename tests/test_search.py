@@ -5,6 +5,7 @@ import html
 import io
 import re
 import time
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -379,6 +380,24 @@ def test_scheduled_post_is_found_once_its_time_comes(scheduled, hours_ago):
     scheduled.published_at = hours_ago(1)
     scheduled.save()
     assert found("future") == ["Future news"]
+
+
+def test_scheduled_post_is_found_when_its_time_comes_without_an_edit(scheduled):
+    later = timezone.now() + timezone.timedelta(days=4)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert found("future") == ["Future news"]
+
+
+def test_drafts_are_kept_out_of_the_index(draft):
+    assert not still_indexed(draft.pk, "secret")
+
+
+def test_newer_drafts_do_not_crowd_out_published_matches(make_post, monkeypatch, hours_ago):
+    monkeypatch.setattr("blog.search.CANDIDATE_POOL", 1)
+    make_post(title="Harbour of old", published_at=hours_ago(48))
+    for n in range(2):
+        make_post(title=f"Harbour draft {n}", status=Post.Status.DRAFT)
+    assert found("harbour") == ["Harbour of old"]
 
 
 def test_post_is_not_found_once_unpublished(harbour_post):

@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -16,7 +17,7 @@ from blog.markdown import plain_text
 from blog.models import Post
 from blog.search import postgres, sqlite
 from blog.search.query import SearchQuery, clean, parse
-from blog.search.ranking import rank_published
+from blog.search.ranking import narrowed
 
 __all__ = [
     "clean",
@@ -78,13 +79,16 @@ def search_posts(query: SearchQuery, *, category=None, tag=None) -> RankedPosts:
     # A category or tag filter drops most candidates afterwards: look at more of them.
     pool = CANDIDATE_POOL * 5 if category or tag else CANDIDATE_POOL
     search_engine = engine()
-    scores, complete = search_engine.scores(query, pool)
-    post_ids = rank_published(
-        scores,
-        search_engine.id_set(list(scores)),
-        category_id=category.pk if category else None,
-        tag_id=tag.pk if tag else None,
-    )
+    scores, complete = search_engine.scores(query, pool, published_below())
+    if category or tag:
+        post_ids = narrowed(
+            scores,
+            search_engine.id_set(list(scores)),
+            category_id=category.pk if category else None,
+            tag_id=tag.pk if tag else None,
+        )
+    else:
+        post_ids = sorted(scores, key=scores.__getitem__)
     return RankedPosts(post_ids, complete=complete)
 
 
@@ -97,9 +101,18 @@ def highlight(query: SearchQuery, posts) -> None:
 
 
 def index_posts(post_ids) -> None:
-    """Bring the index up to date for these posts, whatever changed about them."""
+    """Bring the index up to date for these posts, whatever changed about them.
+
+    Only posts with the published status are indexed (a scheduled one is left out by its
+    order key until its time: see published_below): drafts are newer than most posts and
+    would crowd out the newest matches each tier ranks.
+    """
     post_ids = list(post_ids)
-    posts = Post.objects.filter(pk__in=post_ids).select_related("category").prefetch_related("tags")
+    posts = (
+        Post.objects.filter(pk__in=post_ids, status=Post.Status.PUBLISHED)
+        .select_related("category")
+        .prefetch_related("tags")
+    )
     documents = [_document(post) for post in posts]
     engine().delete(post_ids)
     engine().write(documents)
@@ -118,6 +131,13 @@ def rebuild_index(batch_size: int = 1000, progress=None) -> int:
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
     return len(ids)
+
+
+def published_below() -> int:
+    """Indexed posts published by now have order keys below this. Keys count whole
+    seconds: a post due later in the current second passes too, and RankedPosts, which
+    loads only published posts, leaves it out of the page."""
+    return (math.floor(timezone.now().timestamp()) + 1) * KEY_ID_SPAN
 
 
 def order_key(post: Post) -> int:

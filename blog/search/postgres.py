@@ -54,9 +54,9 @@ def tsquery_text(query, weights: str = "", *, loose: bool = False) -> str:
     return text
 
 
-def scores(query, pool) -> tuple[dict[int, tuple], bool]:
-    """Candidates with their sort keys, (tier, -rank in the tier, -order key), like
-    SQLite's, and whether every match was ranked.
+def scores(query, pool, below) -> tuple[dict[int, tuple], bool]:
+    """Candidates published by now (order keys under `below`) with their sort keys, (tier,
+    -rank in the tier, -order key), like SQLite's, and whether every match was ranked.
 
     The tier is the strongest part the whole query matches in: ts_rank adds up body
     matches, so its weights alone cannot keep one title match above many body matches.
@@ -75,7 +75,7 @@ def scores(query, pool) -> tuple[dict[int, tuple], bool]:
             "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
             " SET LOCAL max_parallel_workers_per_gather = 0"
         )
-        ranked = _head_tiers(cursor, query, pool)
+        ranked = _head_tiers(cursor, query, pool, below)
         if query.excluded and ranked:
             # An excluded word may be in a body, which the head tiers did not read.
             cursor.execute(
@@ -85,14 +85,14 @@ def scores(query, pool) -> tuple[dict[int, tuple], bool]:
             )
             for (post_id,) in cursor.fetchall():
                 del ranked[post_id]
-        matches, complete = _newest_matches(cursor, query, pool, ranked)
+        matches, complete = _newest_matches(cursor, query, pool, below, ranked)
         for post_id, key, rank in matches:
             if post_id not in ranked:
                 ranked[post_id] = (BODY_TIER, -rank, -key)
     return ranked, complete
 
 
-def _head_tiers(cursor, query, pool) -> dict[int, tuple]:
+def _head_tiers(cursor, query, pool, below) -> dict[int, tuple]:
     """The title, tags and excerpt tiers: each post's sort key, in one scan of the index.
 
     The index is read once for a match in any of the three parts; the newest `pool`
@@ -108,20 +108,20 @@ def _head_tiers(cursor, query, pool) -> dict[int, tuple]:
         "   WHEN in_c AND count(*) FILTER (WHERE in_c) OVER newest <= %s THEN 2 END AS tier"
         "  FROM (SELECT post_id, key, head, head @@ to_tsquery(%s, %s) AS in_a,"
         "   head @@ to_tsquery(%s, %s) AS in_b, head @@ to_tsquery(%s, %s) AS in_c"
-        "   FROM blog_postsearch_head WHERE head @@ to_tsquery(%s, %s)) AS matches"
+        "   FROM blog_postsearch_head WHERE head @@ to_tsquery(%s, %s) AND key < %s) AS matches"
         "  WINDOW newest AS (ORDER BY key DESC)"
         ") AS tiers WHERE tier IS NOT NULL",
         [
             WEIGHTS, CONFIG, tsquery_text(query),
             pool, pool, pool,
             CONFIG, parts[0], CONFIG, parts[1], CONFIG, parts[2],
-            CONFIG, " | ".join(f"({part})" for part in parts),
+            CONFIG, " | ".join(f"({part})" for part in parts), below,
         ],
     )  # fmt: skip
     return {post_id: (tier, -rank, -key) for post_id, tier, key, rank in cursor.fetchall()}
 
 
-def _newest_matches(cursor, query, pool, head_ids) -> tuple[list[tuple], bool]:
+def _newest_matches(cursor, query, pool, below, head_ids) -> tuple[list[tuple], bool]:
     """The newest `pool` posts matching anywhere, as (post id, order key, rank), and
     whether those were all the matches. Posts among `head_ids` are ranked by their head
     vector instead: their documents are not read for a rank.
@@ -143,9 +143,9 @@ def _newest_matches(cursor, query, pool, head_ids) -> tuple[list[tuple], bool]:
         cursor.execute(
             f"SELECT post_id, key, {rank} FROM ("
             " SELECT post_id, key, document FROM blog_postsearch"
-            " WHERE document @@ to_tsquery(%s, %s) ORDER BY key DESC LIMIT %s"
+            " WHERE document @@ to_tsquery(%s, %s) AND key < %s ORDER BY key DESC LIMIT %s"
             ") AS newest ORDER BY key DESC",
-            [*rank_params, CONFIG, exact, pool],
+            [*rank_params, CONFIG, exact, below, pool],
         )
         matches = cursor.fetchall()
         return matches, len(matches) < pool
@@ -158,11 +158,12 @@ def _newest_matches(cursor, query, pool, head_ids) -> tuple[list[tuple], bool]:
             "WITH checked AS MATERIALIZED ("
             " SELECT post_id, key, document, document @@ to_tsquery(%s, %s) AS matched FROM ("
             "  SELECT post_id, key, document FROM blog_postsearch"
-            "  WHERE document @@ to_tsquery(%s, %s) ORDER BY key DESC LIMIT %s OFFSET %s"
+            "  WHERE document @@ to_tsquery(%s, %s) AND key < %s"
+            "  ORDER BY key DESC LIMIT %s OFFSET %s"
             " ) AS candidates)"
             f" SELECT post_id, key, matched, CASE WHEN matched THEN {rank} END"
             " FROM checked ORDER BY key DESC",
-            [CONFIG, exact, CONFIG, loose, window, start, *rank_params],
+            [CONFIG, exact, CONFIG, loose, below, window, start, *rank_params],
         )
         candidates = cursor.fetchall()
         matches = [(pk, key, rank) for pk, key, matched, rank in candidates if matched][:pool]

@@ -1,12 +1,12 @@
-"""The part of ranking both engines share: only published posts, in the engine's order."""
+"""The part of ranking both engines share: narrowing to a category or a tag."""
 
 from blog.models import Post
 
 
-def rank_published(scores: dict[int, tuple], candidates, *, category_id, tag_id) -> list[int]:
-    """Ids of the published posts among `scores` (id -> sort key, smaller is better),
-    narrowed to a category or tag, best first. `candidates` is the engine's way of
-    naming those ids in a filter (see the engines' `id_set`).
+def narrowed(scores: dict[int, tuple], candidates, *, category_id, tag_id) -> list[int]:
+    """Ids of the posts among `scores` (id -> sort key, smaller is better) in the category
+    or with the tag, best first. `candidates` is the engine's way of naming those ids in a
+    filter (see the engines' `id_set`).
 
     The engines end each sort key with the post's order key negated (publication time,
     then id: see blog.search.order_key), so ties go to the newest without loading dates.

@@ -57,16 +57,15 @@ def match_expression(query: SearchQuery, column: str | None = None) -> str:
     return expression
 
 
-def scores(query, pool) -> tuple[dict[int, tuple], bool]:
-    """Candidates with their sort keys, (tier, bm25 in the tier, -order key), and whether
-    every match was ranked.
+def scores(query, pool, below) -> tuple[dict[int, tuple], bool]:
+    """Candidates published by now (order keys under `below`) with their sort keys, (tier,
+    bm25 in the tier, -order key), and whether every match was ranked.
 
     Each tier looks at its newest `pool` matches only: the title, tag and category, and
     excerpt tiers, then the body tier from the newest matches anywhere. A word found in
     half the archive then costs little more than a rare one. The FTS rowids are order
     keys (publication time, then id: see blog.search.order_key), so "newest" is the
-    order FTS5 reads them in. (A rowid filter inside an FTS5 query would run the match
-    once per row, so narrowing and the published test happen on the candidates after.)
+    order FTS5 reads them in, and a bound on the rowid narrows its reading.
     """
     tiers = [(HEAD, match_expression(query, column)) for column in TIERED_COLUMNS]
     tiers.append((FULL, match_expression(query)))
@@ -75,8 +74,8 @@ def scores(query, pool) -> tuple[dict[int, tuple], bool]:
         for tier, (table, expression) in enumerate(tiers):
             cursor.execute(
                 f"SELECT rowid, bm25({table}, {WEIGHTS[table]}) FROM {table}"
-                f" WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
-                [expression, pool],
+                f" WHERE {table} MATCH %s AND rowid < %s ORDER BY rowid DESC LIMIT %s",
+                [expression, below, pool],
             )
             rows = cursor.fetchall()
             for key, score in rows:
