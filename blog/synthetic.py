@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.models import Category, Post, Tag, TaggedPost
+from blog.search import compact_index
 from blog.tagging import fold
 
 MIN_WORDS = 400
@@ -1025,6 +1026,7 @@ def generate_posts(
         created += len(posts)
         if progress:
             progress(created, count)
+    compact_index()
     # Fresh statistics after a bulk load, or the planners guess from an empty table.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

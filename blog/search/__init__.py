@@ -1,8 +1,8 @@
 """Full-text search of published posts, on SQLite (FTS5) or PostgreSQL, picked by the database.
 
 Views call `search_posts()` and `highlight()` and never know which engine runs.
-Each engine module offers the same five functions: scores, id_set, snippets,
-write and delete.
+Each engine module offers the same six functions: scores, id_set, snippets,
+write, delete and compact.
 """
 
 import math
@@ -21,6 +21,7 @@ from blog.search.ranking import narrowed
 
 __all__ = [
     "clean",
+    "compact_index",
     "highlight",
     "index_posts",
     "parse",
@@ -130,7 +131,13 @@ def rebuild_index(batch_size: int = 1000, progress=None) -> int:
         index_posts(ids[start : start + batch_size])
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
+    compact_index()
     return len(ids)
+
+
+def compact_index() -> None:
+    """After a bulk load: fold the index's pieces together, so searches read fewer of them."""
+    engine().compact()
 
 
 def published_below() -> int:

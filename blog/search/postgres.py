@@ -28,7 +28,7 @@ SNIPPET_LEAD = 200
 SNIPPET_OPENING = 400
 
 
-def tsquery_text(query, weights: str = "", *, loose: bool = False) -> str:
+def tsquery_text(query, weights: str = "", *, loose: bool = False, any_term: bool = False) -> str:
     """The query in to_tsquery's syntax. Words are letters and digits only, so quoting
     them is safe.
 
@@ -36,7 +36,8 @@ def tsquery_text(query, weights: str = "", *, loose: bool = False) -> str:
     C excerpt) and leaves out the exclusions, which are about the whole document. `loose`
     takes a phrase as its words in any order, without stop words, and leaves out the
     exclusions: a superset of the matches, which the GIN index finds without reading a
-    single document.
+    single document. `any_term` asks for any one of the terms (words or phrases), for
+    marking them in a snippet.
     """
 
     def term(term):
@@ -48,6 +49,8 @@ def tsquery_text(query, weights: str = "", *, loose: bool = False) -> str:
         words = [f"'{word}'" + (f":{weights}" if weights else "") for word in words]
         return (" & " if loose else " <-> ").join(words)
 
+    if any_term:
+        return " | ".join(f"({term(each)})" for clause in query.clauses for each in clause)
     text = " & ".join("(" + " | ".join(map(term, clause)) + ")" for clause in query.clauses)
     if not (loose or weights):
         text += "".join(f" & !({term(excluded)})" for excluded in query.excluded)
@@ -180,12 +183,14 @@ def id_set(post_ids):
 
 def snippets(query, post_ids, start, end) -> dict[int, str]:
     """Each post's best passage of its body, looked for around the first place where one
-    of the query's stems starts a word, else in the whole body.
+    of the query's stems starts a word, else in the whole body, with any of the query's
+    words or phrases marked (as FTS5's snippet() marks them).
 
     ts_headline parses and stems every word it is given (a millisecond for a long post),
     where a regular expression finds the first likely match in microseconds. A stem that
     is not how the word starts (happy, happi), an accent or a phrase whose words are apart
-    there leave the passage without a match: those posts alone are parsed whole.
+    there leave the passage without a match: those posts alone are parsed whole. Marking
+    any term rather than the whole query keeps a passage that holds one of three words.
     """
     if not post_ids or not query:
         return {}
@@ -226,7 +231,7 @@ def snippets(query, post_ids, start, end) -> dict[int, str]:
                 "lead": SNIPPET_LEAD,
                 "scan": SNIPPET_SCAN,
                 "opening": SNIPPET_OPENING,
-                "query": tsquery_text(query),
+                "query": tsquery_text(query, any_term=True),
                 # The query's words in the body (weight D), whatever the rest of the post holds.
                 "in_body": tsquery_text(query, "D"),
                 "options": options,
@@ -271,6 +276,15 @@ def write(documents) -> None:
             " WHERE post_id = ANY(%s)",
             [[pk for pk, *_ in documents]],
         )
+
+
+def compact() -> None:
+    """Move the GIN indexes' pending entries into their trees: a bulk load leaves up to
+    4 MB of them (gin_pending_list_limit), which every search reads one by one until
+    autovacuum comes by (a tenth of a head-tier scan became the whole of it)."""
+    with connection.cursor() as cursor:
+        for index in ("blog_postsearch_document", "blog_postsearch_head_head"):
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
 
 
 def delete(post_ids) -> None:

@@ -154,6 +154,14 @@ def delete(post_ids) -> None:
                 cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({placeholders})", values)
 
 
+def compact() -> None:
+    """Merge each FTS5 table's segments into one ('optimize'): a bulk load leaves dozens,
+    and a query reads each word's list in every one of them."""
+    with connection.cursor() as cursor:
+        for table in (FULL, HEAD):
+            cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
+
 def _key_map(cursor, column: str, values) -> dict[int, int]:
     """Order key -> post id of the indexed posts whose `column` ("key" or "post_id") is
     among `values`."""
