@@ -117,6 +117,9 @@ def snippets(query, post_ids, start, end) -> dict[int, str]:
 
 
 def write(documents) -> None:
+    # In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid is
+    # not above the last one, so a batch in random order cost a segment (and merges) a post.
+    documents = sorted(documents, key=lambda document: document[1])
     rows = [
         (key, *(text.translate(FOLDED_LETTERS) for text in texts)) for _, key, *texts in documents
     ]
