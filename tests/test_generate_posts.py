@@ -10,7 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from blog import search
 from blog.models import Category, Post, Tag, TaggedPost
+from blog.search import parse
 from blog.synthetic import AUTHORS, generate_posts, plan_posts, write_posts
 
 HEADING = re.compile(r"^## \S", re.MULTILINE)
@@ -124,6 +126,27 @@ def test_command_reports_progress_per_batch(db):
     ]
     assert lines[3].startswith("Created 5 posts")
     assert Post.objects.count() == 5
+
+
+class Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_command_draws_a_bar_on_a_terminal(db):
+    out = Terminal()
+    call_command("generate_posts", count=4, batch_size=2, seed=12, stdout=out)
+    assert "\r[###############...............] 2/4" in out.getvalue()
+
+
+def test_every_published_post_generated_is_searchable(db):
+    generate_posts(12, seed=5)
+    missed = [
+        post.title
+        for post in Post.objects.published()
+        if post.pk not in search.search_posts(parse(f'"{post.title}"')).post_ids
+    ]
+    assert missed == []
 
 
 def test_command_refuses_a_count_below_one(db):

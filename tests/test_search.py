@@ -231,6 +231,22 @@ def test_stemming_finds_other_forms_of_a_word(client, runner_post, q):
     assert result_titles(client, q) == ["Morning notes"]
 
 
+@pytest.mark.parametrize(
+    ("body", "q"),
+    [
+        ("We ship Node.js daily.", "node.js"),
+        ("We ship Node.js daily.", "node"),
+        ("Python 3.11 is out.", "3.11"),
+        ("Write to news@example.com today.", "example"),
+        ("See example.com/about for more.", "example.com"),
+        ("Set snake_case names.", "snake"),
+    ],
+)
+def test_words_joined_by_punctuation_are_found_by_their_parts(make_post, body, q):
+    make_post(title="Release notes", body=body)
+    assert found(q) == ["Release notes"]
+
+
 def test_unaccented_query_finds_accented_text(client, cafe_post):
     assert result_titles(client, "cafe") == ["Corner café reopens"]
 

@@ -101,7 +101,7 @@ def highlight(query: SearchQuery, posts) -> None:
         post.snippet = mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
-def index_posts(post_ids) -> None:
+def index_posts(post_ids) -> int:
     """Bring the index up to date for these posts, whatever changed about them.
 
     Only posts with the published status are indexed (a scheduled one is left out by its
@@ -117,6 +117,7 @@ def index_posts(post_ids) -> None:
     documents = [_document(post) for post in posts]
     engine().delete(post_ids)
     engine().write(documents)
+    return len(documents)
 
 
 def unindex_posts(post_ids) -> None:
@@ -124,15 +125,16 @@ def unindex_posts(post_ids) -> None:
 
 
 def rebuild_index(batch_size: int = 1000, progress=None) -> int:
-    """Index every post from scratch; returns how many were indexed."""
+    """Index every post from scratch; returns how many were indexed (the published ones)."""
     engine().delete(None)
     ids = list(Post.objects.order_by("pk").values_list("pk", flat=True))
+    indexed = 0
     for start in range(0, len(ids), batch_size):
-        index_posts(ids[start : start + batch_size])
+        indexed += index_posts(ids[start : start + batch_size])
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
     compact_index()
-    return len(ids)
+    return indexed
 
 
 def compact_index() -> None:

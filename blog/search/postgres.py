@@ -1,5 +1,7 @@
 """PostgreSQL's engine: a stored, weighted tsvector with a GIN index, and unaccent."""
 
+import re
+
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
@@ -7,6 +9,7 @@ from blog.models import PostSearch, PostSearchHead
 from blog.search.query import STOP_WORDS
 
 CONFIG = "blog_english"
+PUNCTUATION_IN_WORDS = re.compile(r"(?<=[^\W_])(?:[^\w\s-]|_)+(?=[^\W_])")
 # PostgreSQL's text parser reads "<details>" in text as a markup tag and drops the word, in
 # the index and in headlines alike: angle brackets are stored as private-use characters
 # and given back in snippets.
@@ -26,6 +29,16 @@ SNIPPET_SCAN = 1000
 SNIPPET_LEAD = 200
 # Enough characters for the 20 opening words shown when the body holds no match.
 SNIPPET_OPENING = 400
+
+
+def words_apart(text: str) -> str:
+    """The text with punctuation inside a word turned into spaces, for to_tsvector.
+
+    PostgreSQL's parser keeps "node.js", "3.11", "example.com" or "a@b.org" whole, as one
+    token its English dictionary does not stem; FTS5, and the query parser, see the words
+    "node" and "js". Hyphens stay: both engines find a hyphenated word by its parts.
+    """
+    return PUNCTUATION_IN_WORDS.sub(" ", text)
 
 
 def tsquery_text(query, weights: str = "", *, loose: bool = False, any_term: bool = False) -> str:
@@ -265,7 +278,12 @@ def write(documents) -> None:
             "INSERT INTO blog_postsearch (post_id, key, document, body_text)"
             f" VALUES (%s, %s, {vector}, %s)",
             [
-                (pk, key, *(text.translate(STORED_BRACKETS) for text in (*texts, texts[-1])))
+                (
+                    pk,
+                    key,
+                    *(words_apart(text).translate(STORED_BRACKETS) for text in texts),
+                    texts[-1].translate(STORED_BRACKETS),
+                )
                 for pk, key, *texts in documents
             ],
         )

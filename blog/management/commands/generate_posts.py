@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from blog.importers import ProgressBar
 from blog.synthetic import generate_posts
 
 
@@ -36,9 +37,8 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1.")
         started = time.monotonic()
 
-        def progress(done: int, total: int) -> None:
-            self.stdout.write(f"  {done:,} / {total:,} posts ({done * 100 // total}%)")
-
+        # A bar that redraws itself on a terminal; a line a batch in a log.
+        progress = ProgressBar(self.stdout) if self.stdout.isatty() else self.progress_line
         created = generate_posts(
             count, seed=seed, batch_size=batch_size, progress=progress, workers=workers
         )
@@ -49,3 +49,6 @@ class Command(BaseCommand):
                 f"({created / max(seconds, 0.001):,.0f} posts/s)."
             )
         )
+
+    def progress_line(self, done: int, total: int) -> None:
+        self.stdout.write(f"  {done:,} / {total:,} posts ({done * 100 // total}%)")
