@@ -3,7 +3,8 @@
 For each engine (SQLite; PostgreSQL when it answers) and archive size this
 1. loads N synthetic posts with generate_posts (kept between runs and shared with the search
    benchmark: bench/.data/posts-N.sqlite3, or the PostgreSQL database bench_posts_N) and
-   measures the SQL queries of each page with Django's test client (page cache off, fragment caches warm);
+   measures the SQL queries of each page with Django's test client (page cache off, fragment
+   caches warm);
 2. starts the ceiling (bench/ceiling.py) and then the site, each with the production gunicorn
    configuration (config/gunicorn.conf.py) on a loopback port, DEBUG off, 2 sync workers;
 3. drives each page with wrk (installed with apt-get when missing) at 16 and 64 connections:
