@@ -291,6 +291,14 @@ def test_a_phrase_in_the_title_ranks_as_a_title_match(client, make_post):
     assert result_titles(client, '"open source"') == ["Open source newsroom", "Tools"]
 
 
+def test_a_phrase_with_a_common_word_ranks_the_title_first_then_the_newest(client, make_post):
+    now = timezone.now()
+    for days, title in [(5, "Older notes"), (1, "Newer notes"), (3, "Down the river")]:
+        body = "We walked down the river path." if "notes" in title else "Boats."
+        make_post(title=title, body=body, published_at=now - timezone.timedelta(days=days))
+    assert result_titles(client, '"the river"') == ["Down the river", "Newer notes", "Older notes"]
+
+
 def test_words_of_a_phrase_apart_in_the_title_are_not_a_phrase_match(client, make_post):
     make_post(title="Source code is open", body="Nothing else.")
     assert "No posts match" in search_page(client, '"open source"')
@@ -911,6 +919,21 @@ def test_a_phrase_is_found_behind_newer_posts_with_its_words_apart(client, make_
             published_at=now - timezone.timedelta(days=day),
         )
     assert result_titles(client, '"open source"') == ["Licences"]
+
+
+def test_body_matches_wait_when_title_matches_fill_the_ranked_places(
+    client, make_post, monkeypatch, hours_ago
+):
+    monkeypatch.setattr("blog.search.CANDIDATE_POOL", 2)
+    for n in range(2):
+        make_post(title=f"Harbour report {n}", published_at=hours_ago(10 + n))
+    make_post(
+        title="Weekly notes",
+        excerpt="Round-up.",
+        body="News from the harbour.",
+        published_at=hours_ago(1),
+    )
+    assert result_titles(client, "harbour") == ["Harbour report 0", "Harbour report 1"]
 
 
 def test_when_every_match_is_ranked_the_count_is_exact(client, make_post, monkeypatch):

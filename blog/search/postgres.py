@@ -101,6 +101,10 @@ def scores(query, pool, below) -> tuple[dict[int, tuple], bool]:
             )
             for (post_id,) in cursor.fetchall():
                 del ranked[post_id]
+        if len(ranked) >= pool:
+            # Enough title, tag and excerpt matches to fill every ranked place: body matches
+            # would all come after them, so no document is read.
+            return ranked, False
         matches, complete = _newest_matches(cursor, query, pool, below, ranked)
         for post_id, key, rank in matches:
             if post_id not in ranked:

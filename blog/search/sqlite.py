@@ -8,7 +8,7 @@ the bodies (with one table, the phrase "the river" in titles reads every body's 
 
 from django.db import connection
 
-from blog.search.query import SearchQuery, Term
+from blog.search.query import STOP_WORDS, SearchQuery, Term
 
 FULL, HEAD = "blog_post_fts", "blog_post_fts_head"
 # Which post each FTS row is: the rows are numbered by order key, not by post id.
@@ -67,32 +67,54 @@ def scores(query, pool, below) -> tuple[dict[int, tuple], bool]:
     keys (publication time, then id: see blog.search.order_key), so "newest" is the
     order FTS5 reads them in, and a bound on the rowid narrows its reading.
     """
-    tiers = [(HEAD, match_expression(query, column)) for column in TIERED_COLUMNS]
-    tiers.append((FULL, match_expression(query)))
     ranked = {}
     with connection.cursor() as cursor:
-        for tier, (table, expression) in enumerate(tiers):
-            cursor.execute(
-                f"SELECT rowid, bm25({table}, {WEIGHTS[table]}) FROM {table}"
-                f" WHERE {table} MATCH %s AND rowid < %s ORDER BY rowid DESC LIMIT %s",
-                [expression, below, pool],
-            )
-            rows = cursor.fetchall()
+        for tier, column in enumerate(TIERED_COLUMNS):
+            rows = _newest(cursor, HEAD, match_expression(query, column), below, pool)
             for key, score in rows:
                 ranked.setdefault(key, (tier, score, -key))
-        # The body tier sees every match: when it was cut, so was the result.
-        complete = len(rows) < pool
-        head_only = [key for key, (tier, *_) in ranked.items() if tier < len(TIERED_COLUMNS)]
-        if query.excluded and head_only:
+        if query.excluded and ranked:
             # The head table cannot see an excluded word in a body.
             cursor.execute(
                 f"SELECT rowid FROM {FULL} WHERE {FULL} MATCH %s AND rowid >= %s",
-                [" OR ".join(map(_quoted, query.excluded)), min(head_only)],
+                [" OR ".join(map(_quoted, query.excluded)), min(ranked)],
             )
             for (key,) in cursor.fetchall():
                 ranked.pop(key, None)
+        if len(ranked) >= pool:
+            # Enough title, tag and excerpt matches to fill every ranked place: body matches
+            # would all come after them, so the body tier is not read.
+            complete = False
+        else:
+            # bm25 weighs a phrase by how many rows hold it, which it counts by reading the
+            # phrase's words in every body: for "the river", the position lists of "the"
+            # everywhere (three quarters of the search at 100,000 posts). Body matches of
+            # such a phrase come newest first.
+            weighed = not _has_a_common_phrase(query)
+            rows = _newest(cursor, FULL, match_expression(query), below, pool, bm25=weighed)
+            for key, score in rows:
+                ranked.setdefault(key, (len(TIERED_COLUMNS), score, -key))
+            # The body tier sees every match: when it was cut, so was the result.
+            complete = len(rows) < pool
         post_ids = _key_map(cursor, "key", list(ranked))
     return {post_ids[key]: score for key, score in ranked.items() if key in post_ids}, complete
+
+
+def _newest(cursor, table, expression, below, pool, *, bm25=True) -> list[tuple]:
+    """(order key, bm25 score) of the newest `pool` matches in `table` below the key `below`."""
+    score = f"bm25({table}, {WEIGHTS[table]})" if bm25 else "0.0"
+    cursor.execute(
+        f"SELECT rowid, {score} FROM {table}"
+        f" WHERE {table} MATCH %s AND rowid < %s ORDER BY rowid DESC LIMIT %s",
+        [expression, below, pool],
+    )
+    return cursor.fetchall()
+
+
+def _has_a_common_phrase(query) -> bool:
+    """Whether a phrase of the query holds a stop word (a word in nearly every post)."""
+    terms = [term for clause in query.clauses for term in clause]
+    return any(len(term.words) > 1 and STOP_WORDS.intersection(term.words) for term in terms)
 
 
 def id_set(post_ids):
