@@ -601,6 +601,17 @@ def test_only_stop_words_find_nothing(client, make_post):
 # Snippets ------------------------------------------------------------------------------------
 
 
+def test_result_shows_the_publication_date(client, make_post):
+    published_at = datetime.datetime(2024, 3, 9, 12, tzinfo=datetime.UTC)
+    make_post(title="Harbour bridge", published_at=published_at)
+    assert "9 March 2024" in search_page(client, "harbour")
+
+
+def test_result_links_its_category(client, make_post, category):
+    make_post(title="Harbour bridge", category=category)
+    assert f'href="{category.get_absolute_url()}">News</a>' in search_page(client, "harbour")
+
+
 def test_snippet_marks_the_matched_word(client, harbour_post):
     assert "<mark>harbour</mark>" in snippets(client, "harbour")[0]
 

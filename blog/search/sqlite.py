@@ -76,8 +76,8 @@ def scores(query, pool, below) -> tuple[dict[int, tuple], bool]:
         if query.excluded and ranked:
             # The head table cannot see an excluded word in a body.
             cursor.execute(
-                f"SELECT rowid FROM {FULL} WHERE {FULL} MATCH %s AND rowid >= %s",
-                [" OR ".join(map(_quoted, query.excluded)), min(ranked)],
+                f"SELECT rowid FROM {FULL} WHERE {FULL} MATCH %s AND rowid BETWEEN %s AND %s",
+                [" OR ".join(map(_quoted, query.excluded)), min(ranked), max(ranked)],
             )
             for (key,) in cursor.fetchall():
                 ranked.pop(key, None)
