@@ -1,5 +1,6 @@
 """Redis as a cache that the site can live without."""
 
+import contextvars
 import logging
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -7,6 +8,10 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisError, OSError)
+# Values read ahead for the current request (see ResilientRedisCache.prefetch): a dict inside
+# a request (content_version.OncePerRequestMiddleware opens one), None outside.
+PREFETCHED = contextvars.ContextVar("prefetched_cache_values", default=None)
+ABSENT = object()
 
 
 class ReusedClients(RedisCacheClient):
@@ -46,30 +51,56 @@ class ResilientRedisCache(RedisCache):
             logger.warning("Cache unreachable (%s): carrying on without it.", type(error).__name__)
             return fallback
 
-    def get(self, *args, **kwargs):
-        default = kwargs.get("default", args[1] if len(args) > 1 else None)
-        return self._quietly(super().get, default, *args, **kwargs)
+    def prefetch(self, keys) -> None:
+        """Read `keys` in one round trip; this request's get() of any of them is then
+        answered from what was read (see blog.fragments). Outside a request, nothing."""
+        prefetched = PREFETCHED.get()
+        if prefetched is None:
+            return
+        found = self.get_many(keys)
+        prefetched.update((key, found.get(key, ABSENT)) for key in keys)
+
+    def get(self, key, default=None, version=None):
+        prefetched = PREFETCHED.get()
+        if prefetched and version is None and key in prefetched:
+            value = prefetched[key]
+            return default if value is ABSENT else value
+        return self._quietly(super().get, default, key, default, version)
 
     def get_many(self, *args, **kwargs):
         return self._quietly(super().get_many, {}, *args, **kwargs)
 
-    def set(self, *args, **kwargs):
-        return self._quietly(super().set, None, *args, **kwargs)
+    # A write forgets what was read ahead of the key, so a later get() reads it again.
+
+    def set(self, key, *args, **kwargs):
+        self._forget([key])
+        return self._quietly(super().set, None, key, *args, **kwargs)
 
     def set_many(self, keys, *args, **kwargs):
+        self._forget(keys)
         return self._quietly(super().set_many, list(keys), keys, *args, **kwargs)
 
-    def add(self, *args, **kwargs):
-        return self._quietly(super().add, False, *args, **kwargs)
+    def add(self, key, *args, **kwargs):
+        self._forget([key])
+        return self._quietly(super().add, False, key, *args, **kwargs)
 
     def touch(self, *args, **kwargs):
         return self._quietly(super().touch, False, *args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        return self._quietly(super().delete, False, *args, **kwargs)
+    def delete(self, key, *args, **kwargs):
+        self._forget([key])
+        return self._quietly(super().delete, False, key, *args, **kwargs)
 
-    def delete_many(self, *args, **kwargs):
-        return self._quietly(super().delete_many, None, *args, **kwargs)
+    def delete_many(self, keys, *args, **kwargs):
+        self._forget(keys)
+        return self._quietly(super().delete_many, None, keys, *args, **kwargs)
+
+    @staticmethod
+    def _forget(keys) -> None:
+        prefetched = PREFETCHED.get()
+        if prefetched:
+            for key in keys:
+                prefetched.pop(key, None)
 
     def has_key(self, *args, **kwargs):
         return self._quietly(super().has_key, False, *args, **kwargs)

@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from blog.cache_backends import PREFETCHED
+
 STATE_KEY = "blog:content-state"
 # The version read during the current request: a dict inside a request, None outside one.
 _this_request = contextvars.ContextVar("content_version_this_request", default=None)
@@ -44,9 +46,12 @@ class OncePerRequestMiddleware:
 
     def __call__(self, request):
         token = _this_request.set({})
+        # And the cache values a view reads ahead (blog.fragments), for this request only.
+        prefetched = PREFETCHED.set({})
         try:
             return self.get_response(request)
         finally:
+            PREFETCHED.reset(prefetched)
             _this_request.reset(token)
 
 

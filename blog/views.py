@@ -15,13 +15,24 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView
 
-from blog import content_version, previews, ratelimit, search
+from blog import content_version, fragments, previews, ratelimit, search
 from blog.client_ip import client_ip
 from blog.models import Category, ImportRecord, Post, Tag
 from blog.sitemaps import SITEMAPS
 
 # Large entries: dropped after an hour even when the content has not changed.
 SITEMAP_CACHE_SECONDS = 3600
+
+
+class PrefetchedFragmentsMixin:
+    """Reads the cached fragments the template will ask for in one round trip."""
+
+    def fragments(self) -> list[tuple]:
+        return fragments.SITE_WIDE
+
+    def render_to_response(self, context, **response_kwargs):
+        fragments.prefetch(self.fragments())
+        return super().render_to_response(context, **response_kwargs)
 
 
 class CountedOncePaginator(Paginator):
@@ -39,7 +50,7 @@ class CountedOncePaginator(Paginator):
         )
 
 
-class PostCardsMixin:
+class PostCardsMixin(PrefetchedFragmentsMixin):
     """Lists of post cards named by their path alone: home, one category, tag, author or month.
 
     A page reads only its posts' ids: their cards are cached fragments (the post_cards tag),
@@ -93,12 +104,20 @@ class PostListView(PostCardsMixin, ListView):
         featured = SimpleLazyObject(lambda: list(Post.objects.published().featured()[:3]))
         return super().get_context_data(featured_posts=featured, **kwargs)
 
+    def fragments(self):
+        first_page = self.request.GET.get("page", "1") == "1"
+        return [*super().fragments(), *([("featured",)] if first_page else [])]
+
 
 NEIGHBOUR_FIELDS = ("previous_title", "previous_slug", "next_title", "next_slug")
 
 
-class PostDetailView(DetailView):
+class PostDetailView(PrefetchedFragmentsMixin, DetailView):
     template_name = "blog/post_detail.html"
+
+    def fragments(self):
+        parts = ("post-meta-tags", "post-body", "post-end")
+        return [*super().fragments(), *((name, self.object.pk) for name in parts)]
 
     def get_queryset(self):
         # Built per request: published() compares with the current time. Its tags are read
