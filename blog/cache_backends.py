@@ -3,6 +3,7 @@
 import contextvars
 import logging
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
@@ -53,17 +54,20 @@ class ResilientRedisCache(RedisCache):
 
     def prefetch(self, keys) -> None:
         """Read `keys` in one round trip; this request's get() of any of them is then
-        answered from what was read (see blog.fragments). Outside a request, nothing."""
+        answered from what was read (see blog.fragments). Outside a request, nothing.
+
+        Kept under the full key (prefix and version), so two caches never answer for each other.
+        """
         prefetched = PREFETCHED.get()
         if prefetched is None:
             return
         found = self.get_many(keys)
-        prefetched.update((key, found.get(key, ABSENT)) for key in keys)
+        prefetched.update((self.make_key(key), found.get(key, ABSENT)) for key in keys)
 
     def get(self, key, default=None, version=None):
         prefetched = PREFETCHED.get()
-        if prefetched and version is None and key in prefetched:
-            value = prefetched[key]
+        if prefetched and (full_key := self.make_key(key, version)) in prefetched:
+            value = prefetched[full_key]
             return default if value is ABSENT else value
         return self._quietly(super().get, default, key, default, version)
 
@@ -72,40 +76,47 @@ class ResilientRedisCache(RedisCache):
 
     # A write forgets what was read ahead of the key, so a later get() reads it again.
 
-    def set(self, key, *args, **kwargs):
-        self._forget([key])
-        return self._quietly(super().set, None, key, *args, **kwargs)
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget([key], version)
+        return self._quietly(super().set, None, key, value, timeout, version)
 
-    def set_many(self, keys, *args, **kwargs):
-        self._forget(keys)
-        return self._quietly(super().set_many, list(keys), keys, *args, **kwargs)
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget(data, version)
+        return self._quietly(super().set_many, list(data), data, timeout, version)
 
-    def add(self, key, *args, **kwargs):
-        self._forget([key])
-        return self._quietly(super().add, False, key, *args, **kwargs)
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget([key], version)
+        return self._quietly(super().add, False, key, value, timeout, version)
 
     def touch(self, *args, **kwargs):
         return self._quietly(super().touch, False, *args, **kwargs)
 
-    def delete(self, key, *args, **kwargs):
-        self._forget([key])
-        return self._quietly(super().delete, False, key, *args, **kwargs)
+    def delete(self, key, version=None):
+        self._forget([key], version)
+        return self._quietly(super().delete, False, key, version)
 
-    def delete_many(self, keys, *args, **kwargs):
-        self._forget(keys)
-        return self._quietly(super().delete_many, None, keys, *args, **kwargs)
+    def delete_many(self, keys, version=None):
+        self._forget(keys, version)
+        return self._quietly(super().delete_many, None, keys, version)
 
-    @staticmethod
-    def _forget(keys) -> None:
+    def clear(self):
+        prefetched = PREFETCHED.get()
+        if prefetched:
+            prefetched.clear()
+        return super().clear()
+
+    def _forget(self, keys, version=None) -> None:
         prefetched = PREFETCHED.get()
         if prefetched:
             for key in keys:
-                prefetched.pop(key, None)
+                prefetched.pop(self.make_key(key, version), None)
 
     def has_key(self, *args, **kwargs):
         return self._quietly(super().has_key, False, *args, **kwargs)
 
     def incr(self, key, delta=1, version=None):
+        # decr() comes here too.
+        self._forget([key], version)
         try:
             return super().incr(key, delta, version)
         except UNREACHABLE as error:

@@ -12,7 +12,7 @@ from django.core.cache.utils import make_template_fragment_key
 from blog import content_version
 
 # On every page, from base.html.
-SITE_WIDE = [("site-nav",), ("more-to-read",)]
+SITE_WIDE = (("site-nav",), ("more-to-read",))
 
 
 def prefetch(fragments) -> None:

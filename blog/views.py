@@ -27,11 +27,11 @@ SITEMAP_CACHE_SECONDS = 3600
 class PrefetchedFragmentsMixin:
     """Reads the cached fragments the template will ask for in one round trip."""
 
-    def fragments(self) -> list[tuple]:
-        return fragments.SITE_WIDE
+    def fragments(self, context) -> list[tuple]:
+        return list(fragments.SITE_WIDE)
 
     def render_to_response(self, context, **response_kwargs):
-        fragments.prefetch(self.fragments())
+        fragments.prefetch(self.fragments(context))
         return super().render_to_response(context, **response_kwargs)
 
 
@@ -104,9 +104,10 @@ class PostListView(PostCardsMixin, ListView):
         featured = SimpleLazyObject(lambda: list(Post.objects.published().featured()[:3]))
         return super().get_context_data(featured_posts=featured, **kwargs)
 
-    def fragments(self):
-        first_page = self.request.GET.get("page", "1") == "1"
-        return [*super().fragments(), *([("featured",)] if first_page else [])]
+    def fragments(self, context):
+        # As the template decides whether to show the featured block.
+        first_page = context["page_obj"].number == 1
+        return [*super().fragments(context), *([("featured",)] if first_page else [])]
 
 
 NEIGHBOUR_FIELDS = ("previous_title", "previous_slug", "next_title", "next_slug")
@@ -115,9 +116,9 @@ NEIGHBOUR_FIELDS = ("previous_title", "previous_slug", "next_title", "next_slug"
 class PostDetailView(PrefetchedFragmentsMixin, DetailView):
     template_name = "blog/post_detail.html"
 
-    def fragments(self):
+    def fragments(self, context):
         parts = ("post-meta-tags", "post-body", "post-end")
-        return [*super().fragments(), *((name, self.object.pk) for name in parts)]
+        return [*super().fragments(context), *((name, self.object.pk) for name in parts)]
 
     def get_queryset(self):
         # Built per request: published() compares with the current time. Its tags are read

@@ -37,8 +37,8 @@ def request_scope():
 
 
 def redis_commands(url) -> list[str]:
-    """The commands a request for `url` sends to Redis (a client without a User-Agent: no read
-    is counted)."""
+    """The commands a request for `url` sends to Redis outside pipelines (a counted read
+    goes in one)."""
     sent = []
     real = Redis.execute_command
 
@@ -51,10 +51,28 @@ def redis_commands(url) -> list[str]:
     return sent
 
 
-def test_a_post_page_reads_its_five_fragments_in_one_round_trip(make_post):
-    post = make_post(title="Prefetched", slug="prefetched")
-    Client().get(post.get_absolute_url())  # renders and stores the fragments
+@pytest.fixture
+def post(make_post):
+    post = make_post(title="Prefetched", slug="prefetched", featured=True)
+    Client().get("/")  # renders and stores the fragments
+    Client().get(post.get_absolute_url())
+    return post
+
+
+def test_a_post_page_reads_its_five_fragments_in_one_round_trip(post):
+    # The content version, then the fragments.
     assert redis_commands(post.get_absolute_url()) == ["GET", "MGET"]
+
+
+def test_the_home_page_reads_its_three_fragments_in_one_round_trip(post):
+    # The content version, the list's count, the fragments, the cards.
+    assert redis_commands("/") == ["GET", "GET", "MGET", "MGET"]
+
+
+def test_a_post_page_from_fragments_read_ahead_is_the_page_rendered_afresh(post, settings):
+    read_ahead = Client().get(post.get_absolute_url()).content
+    settings.CACHES["default"]["KEY_PREFIX"] += "-empty"
+    assert Client().get(post.get_absolute_url()).content == read_ahead
 
 
 def test_a_value_written_after_it_was_read_ahead_is_read_afresh(request_scope):
@@ -65,9 +83,36 @@ def test_a_value_written_after_it_was_read_ahead_is_read_afresh(request_scope):
     assert cache.get("fragment") == "new"
 
 
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda cache: cache.delete("fragment"),
+        lambda cache: cache.delete_many(["fragment"]),
+        lambda cache: cache.set_many({"fragment": "new"}),
+        lambda cache: cache.clear(),
+    ],
+    ids=["delete", "delete_many", "set_many", "clear"],
+)
+def test_a_value_changed_after_it_was_read_ahead_is_read_afresh(request_scope, write):
+    cache = caches["default"]
+    cache.set("fragment", "old")
+    cache.prefetch(["fragment"])
+    write(cache)
+    assert cache.get("fragment") != "old"
+
+
+def test_a_key_read_ahead_is_answered_without_asking_redis(request_scope):
+    cache = caches["default"]
+    cache.set("fragment", "old")
+    cache.prefetch(["fragment"])
+    redis_delete(cache, "fragment")
+    assert cache.get("fragment") == "old"
+
+
 def test_a_key_read_ahead_and_missing_gives_the_default(request_scope):
     cache = caches["default"]
     cache.prefetch(["never-set"])
+    cache.redis_client().set(cache.make_key("never-set"), 5)  # as another worker would
     assert cache.get("never-set", "default") == "default"
 
 
@@ -75,5 +120,10 @@ def test_outside_a_request_nothing_is_kept(db):
     cache = caches["default"]
     cache.set("fragment", "old")
     cache.prefetch(["fragment"])
-    caches["default"]._cache.get_client(write=True).delete(cache.make_key("fragment"))
+    redis_delete(cache, "fragment")
     assert cache.get("fragment") is None
+
+
+def redis_delete(cache, key):
+    """Deletes `key` in Redis itself, as another worker would."""
+    cache.redis_client().delete(cache.make_key(key))
