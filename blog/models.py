@@ -496,29 +496,36 @@ class PostQuerySet(IndexedQuerySet):
         )
 
     def related_to(self, post, limit=3):
-        """Up to `limit` published posts like `post`, in one query.
+        """Up to `limit` published posts like `post`, ranked by one query.
 
         Ranked by the number of tags they share with it, then being in its category, then
         newest first. A post sharing neither a tag nor the category is not related. Only the
         posts of the newest RELATED_POOL taggings of its tags and the newest RELATED_POOL
         posts of its category are ranked, so the cost stays the same however large the
         archive grows.
+
+        Its tags and the candidates are read first, as lists of ids: given them as
+        subqueries, PostgreSQL guessed a rare tag common and walked every tagging for the
+        newest few, then hashed every tagging to count shared tags (150-800 ms a post at
+        100,000 posts, where the lists cost a few milliseconds).
         """
-        its_tags = TaggedPost.objects.filter(content_object=post.pk).values("tag")
-        shares_a_tag = Q(tags__in=its_tags)
+        its_tags = list(
+            TaggedPost.objects.filter(content_object=post.pk).values_list("tag", flat=True)
+        )
         tagged_alike = TaggedPost.objects.filter(tag__in=its_tags).order_by("-pk")
-        candidates = Q(pk__in=tagged_alike.values("content_object")[:RELATED_POOL])
+        candidates = set(tagged_alike.values_list("content_object", flat=True)[:RELATED_POOL])
         if post.category_id:
             in_its_category = Q(category_id=post.category_id)
             same_category = Case(When(in_its_category, then=1), default=0)
             newest_in_category = self.published().filter(in_its_category).order_by("-published_at")
-            candidates |= Q(pk__in=newest_in_category.values("pk")[:RELATED_POOL])
+            candidates.update(newest_in_category.values_list("pk", flat=True)[:RELATED_POOL])
         else:
             same_category = Value(0)
+        shares_a_tag = Q(tags__in=its_tags)
         return (
             self.published()
             .exclude(pk=post.pk)
-            .filter(candidates)
+            .filter(pk__in=candidates)
             .annotate(
                 shared_tags=Count("tags", filter=shares_a_tag, distinct=True),
                 same_category=same_category,
