@@ -63,7 +63,7 @@ def _remember(version: str) -> None:
 
 def cached(name: str, compute, timeout: int = 300):
     """`compute()`, kept in the cache until the content changes (or `timeout` seconds pass)."""
-    return cache.get_or_set(f"blog:{name}:{current()}", compute, timeout)
+    return cache.get_or_set(f"blog:versioned:{name}:{current()}", compute, timeout)
 
 
 def bump_on_commit() -> None:

@@ -2,16 +2,22 @@
 
 A read written at once is a write transaction of its own: under load, readers queue for
 SQLite's write lock or for PostgreSQL's commits, and a post page costs several cached pages.
-With Redis, a read is one HINCRBY. At most once every FLUSH_SECONDS, the worker that counts a
-read moves the pending counts aside and adds them to the database in one transaction: while
-reads keep coming, the database holds each a second or so after it happened; the last ones
-before a quiet spell wait for the next read, the dashboard or `manage.py flush_view_counts`
-(from cron). If that transaction fails, the counts go back for the next batch.
+With Redis, a read is added to the worker's own tally, which goes to Redis at most once every
+SEND_SECONDS (the first read after a quiet spell at once, the rest by a timer a second later,
+and what is left when the worker stops, from gunicorn's worker_exit hook): a round trip a
+read cost more than the cached page it counted. At most once every FLUSH_SECONDS, the worker
+that sends reads moves the pending counts aside and adds them to the database in one
+transaction: while reads keep coming, the database holds each a second or two after it
+happened; the last ones before a quiet spell wait in Redis for the next read, the dashboard
+or `manage.py flush_view_counts` (from cron). If that transaction fails, the counts go back
+for the next batch. A worker killed outright loses the reads of its last second.
 Without Redis, or while it is unreachable, each read is written at once.
 """
 
 import datetime
 import logging
+import threading
+import time
 import uuid
 from collections import Counter, defaultdict
 
@@ -25,6 +31,7 @@ from blog.models import DailyPostViews, Post
 
 logger = logging.getLogger(__name__)
 FLUSH_SECONDS = 1
+SEND_SECONDS = 1
 PENDING = "blog:views:pending"
 FLUSH_DUE = "blog:views:flush-due"
 # Posts a statement of a batch names, well within SQLite's limit on parameters.
@@ -34,19 +41,86 @@ STATEMENT_POSTS = 500
 def count_read(slug: str) -> None:
     """One read of the post `slug` (ignored unless it is published now)."""
     client = _redis()
-    if client is not None:
-        try:
-            due = _count_in_redis(client, slug)
-        except UNREACHABLE as error:
-            logger.warning("Redis unreachable (%s): read written at once.", type(error).__name__)
-        else:
-            if due:
-                flush(client)
+    if client is None:
+        with transaction.atomic(savepoint=False):
+            commit_without_waiting_for_disk()
+            if Post.objects.add_view(slug):
+                DailyPostViews.objects.count_view(slug)
+    elif _tally.add(f"{timezone.localdate().isoformat()} {slug}"):
+        send(client)
+
+
+class Tally:
+    """The reads a worker has counted and not yet sent to Redis."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._reads = Counter()
+        self._sent_at = float("-inf")
+        self._timer = None
+
+    def add(self, field: str) -> bool:
+        """Counts a read; whether the tally is due to go now (else a timer sends it)."""
+        with self._lock:
+            self._reads[field] += 1
+            wait = self._sent_at + SEND_SECONDS - time.monotonic()
+            if wait <= 0:
+                return True
+            if self._timer is None:
+                self._timer = threading.Timer(wait, self._send_later)
+                self._timer.daemon = True
+                self._timer.start()
+            return False
+
+    def take(self) -> Counter:
+        with self._lock:
+            reads, self._reads = self._reads, Counter()
+            self._sent_at = time.monotonic()
+            return reads
+
+    def put_back(self, reads: Counter) -> None:
+        with self._lock:
+            self._reads.update(reads)
+
+    def _send_later(self):
+        with self._lock:
+            self._timer = None
+        client = _redis()
+        reads = self.take()
+        if client is None or not reads:
             return
-    with transaction.atomic(savepoint=False):
-        commit_without_waiting_for_disk()
-        if Post.objects.add_view(slug):
-            DailyPostViews.objects.count_view(slug)
+        try:
+            _send_to_redis(client, reads)
+        except UNREACHABLE as error:
+            # No database from a timer's thread: the next read or the worker's exit sends them.
+            logger.warning("Redis unreachable (%s): reads kept for later.", type(error).__name__)
+            self.put_back(reads)
+
+
+_tally = Tally()
+
+
+def send(client=None) -> None:
+    """Sends this worker's tally to Redis, and adds the waiting reads to the database when a
+    batch is due."""
+    client = client or _redis()
+    if client is not None and _send_tally(client):
+        flush(client)
+
+
+def _send_tally(client) -> bool:
+    """Whether a batch is due. Written at once if Redis is unreachable."""
+    reads = _tally.take()
+    if not reads:
+        return False
+    try:
+        return _send_to_redis(client, reads)
+    except UNREACHABLE as error:
+        logger.warning("Redis unreachable (%s): reads written at once.", type(error).__name__)
+        with transaction.atomic(savepoint=False):
+            commit_without_waiting_for_disk()
+            _add_to_database(reads)
+        return False
 
 
 def flush(client=None) -> int:
@@ -54,6 +128,7 @@ def flush(client=None) -> int:
     client = client or _redis()
     if client is None:
         return 0
+    _send_tally(client)
     batch = cache.make_key(f"blog:views:batch:{uuid.uuid4().hex}")
     try:
         # Atomic: reads counted from now on wait for the next batch.
@@ -117,13 +192,13 @@ def _redis():
     return backend.redis_client() if isinstance(backend, ResilientRedisCache) else None
 
 
-def _count_in_redis(client, slug: str) -> bool:
-    """Counts the read; whether a batch is due."""
+def _send_to_redis(client, reads: dict) -> bool:
+    """Adds the reads to those waiting in Redis; whether a batch is due."""
     pipeline = client.pipeline(transaction=False)
-    pipeline.hincrby(cache.make_key(PENDING), f"{timezone.localdate().isoformat()} {slug}", 1)
+    for field, views in reads.items():
+        pipeline.hincrby(cache.make_key(PENDING), field, views)
     pipeline.set(cache.make_key(FLUSH_DUE), 1, nx=True, ex=FLUSH_SECONDS)
-    _, due = pipeline.execute()
-    return bool(due)
+    return bool(pipeline.execute()[-1])
 
 
 def _put_back(client, batch: str, counts: dict) -> None:

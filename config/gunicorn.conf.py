@@ -19,3 +19,14 @@ access_log_format = (
     '%(t)s %(h)s "%({x-forwarded-for}i)s" "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
 )
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def worker_exit(server, worker):
+    """Sends the reads the worker counted in its last second (blog.view_counts)."""
+    from django.apps import apps
+
+    # The benchmark's ceiling (bench/ceiling.py) runs with this file too, without the blog.
+    if apps.is_installed("blog"):
+        from blog import view_counts
+
+        view_counts.send()

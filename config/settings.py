@@ -137,7 +137,22 @@ if os.environ.get("REDIS_URL"):
             # Django's Redis cache, degrading to misses while Redis is away.
             "BACKEND": "blog.cache_backends.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 1,
+                # Kept in each worker while Redis says they are unchanged (blog.near_cache):
+                # the content version, pages, fragments, cards and per-version values.
+                "NEAR_CACHE": {
+                    "PREFIXES": [
+                        "blog:content-state",
+                        "blog:page:",
+                        "blog:versioned:",
+                        "blog:post-card:",
+                        "template.cache.",
+                    ],
+                    "MAX_BYTES": env_int("NEAR_CACHE_MB", 16) * 1024 * 1024,
+                },
+            },
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "blog"),
         }
     }

@@ -1,10 +1,13 @@
 """With Redis, reads are counted there and added to the database in batches (blog.view_counts)."""
 
 import io
+import runpy
+import time
 import uuid
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import DatabaseError, connection
@@ -40,6 +43,15 @@ def redis_counters(settings, monkeypatch):
     settings.PAGE_CACHE_SECONDS = 0
     # Longer than a slow test takes: the tests say when a batch is due.
     monkeypatch.setattr(view_counts, "FLUSH_SECONDS", 600)
+    # Each read goes to Redis at once unless a test keeps it in the worker's tally.
+    monkeypatch.setattr(view_counts, "SEND_SECONDS", 0)
+    monkeypatch.setattr(view_counts, "_tally", view_counts.Tally())
+
+
+@pytest.fixture
+def tallied(monkeypatch):
+    """Reads after the first of a second wait in the worker, as under load."""
+    monkeypatch.setattr(view_counts, "SEND_SECONDS", 600)
 
 
 @pytest.fixture
@@ -150,4 +162,44 @@ def test_reads_are_written_at_once_while_redis_is_unreachable(post, settings):
 def test_the_dashboard_counts_the_waiting_reads(post, admin_user):
     read(post, 3)
     dashboard.figures(admin_user)
+    assert views_of(post) == 3
+
+
+def waiting_in_redis():
+    cache = caches["default"]
+    pending = cache.redis_client().hgetall(cache.make_key(view_counts.PENDING))
+    return sum(int(views) for views in pending.values())
+
+
+def test_reads_after_the_first_of_a_second_wait_in_the_worker(post, tallied):
+    read(post, 3)
+    assert (views_of(post), waiting_in_redis()) == (1, 0)
+
+
+def test_the_workers_tally_goes_to_redis_a_moment_later(post, monkeypatch):
+    monkeypatch.setattr(view_counts, "SEND_SECONDS", 0.2)
+    read(post, 3)
+    time.sleep(0.5)
+    assert waiting_in_redis() == 2
+
+
+def test_the_workers_tally_goes_when_gunicorn_stops_the_worker(post, tallied):
+    read(post, 3)
+    gunicorn_config = runpy.run_path(str(settings.BASE_DIR / "config" / "gunicorn.conf.py"))
+    gunicorn_config["worker_exit"](server=None, worker=None)
+    view_counts.flush()
+    assert views_of(post) == 3
+
+
+def test_flushing_adds_the_reads_of_this_workers_tally(post, tallied):
+    read(post, 3)
+    view_counts.flush()
+    assert views_of(post) == 3
+
+
+def test_the_tally_is_written_at_once_when_redis_is_lost(post, tallied):
+    read(post, 3)
+    client = caches["default"].redis_client()
+    with mock.patch.object(client, "pipeline", side_effect=RedisConnectionError("gone")):
+        view_counts.send(client)
     assert views_of(post) == 3

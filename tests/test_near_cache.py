@@ -1,0 +1,163 @@
+"""With Redis, a worker keeps what it read lately until Redis says it changed (blog.near_cache)."""
+
+import time
+import uuid
+from unittest import mock
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from redis import Redis
+
+from blog import content_version, near_cache
+from tests.live_site import BROWSER, REDIS, redis_answers
+
+pytestmark = pytest.mark.skipif(
+    not redis_answers(), reason="Redis is not answering on 127.0.0.1:6379"
+)
+
+
+def redis_cache(max_bytes=1024 * 1024):
+    return {
+        "default": {
+            "BACKEND": "blog.cache_backends.ResilientRedisCache",
+            "LOCATION": f"redis://{REDIS[0]}:{REDIS[1]}/0",
+            "OPTIONS": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 1,
+                "NEAR_CACHE": {"PREFIXES": ["near:", "blog:"], "MAX_BYTES": max_bytes},
+            },
+            # A prefix of its own: nothing cached by another run is read.
+            "KEY_PREFIX": f"test-near-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def redis_with_near_cache(settings):
+    settings.CACHES = redis_cache()
+
+
+@pytest.fixture
+def cache():
+    return caches["default"]
+
+
+@pytest.fixture
+def other_worker():
+    """The same cache as another gunicorn worker has it: its own connections and near cache."""
+    return caches.create_connection("default")
+
+
+def redis_commands(action) -> list[str]:
+    """The commands `action()` sends to Redis outside pipelines."""
+    sent = []
+    real = Redis.execute_command
+
+    def execute_command(client, *args, **options):
+        sent.append(args[0])
+        return real(client, *args, **options)
+
+    with mock.patch.object(Redis, "execute_command", execute_command):
+        action()
+    return sent
+
+
+def kept(cache, key, value):
+    """`key` set to `value` and read once, so this worker keeps it."""
+    cache.set(key, value)
+    cache.get(key)
+
+
+def test_a_value_read_again_is_answered_without_asking_redis(cache):
+    kept(cache, "near:story", "kept")
+    assert redis_commands(lambda: cache.get("near:story")) == []
+
+
+def test_a_value_written_by_another_worker_is_read_afresh(cache, other_worker):
+    kept(cache, "near:story", "old")
+    other_worker.set("near:story", "new")
+    assert cache.get("near:story") == "new"
+
+
+def test_a_value_deleted_by_another_worker_is_gone(cache, other_worker):
+    kept(cache, "near:story", "old")
+    other_worker.delete("near:story")
+    assert cache.get("near:story") is None
+
+
+def test_a_value_this_worker_writes_is_read_afresh(cache):
+    kept(cache, "near:story", "old")
+    cache.set("near:story", "new")
+    assert cache.get("near:story") == "new"
+
+
+def test_a_value_is_read_from_redis_again_after_a_while(cache, monkeypatch):
+    monkeypatch.setattr(near_cache, "MAX_AGE_SECONDS", 0.1)
+    kept(cache, "near:story", "kept")
+    time.sleep(0.2)
+    assert redis_commands(lambda: cache.get("near:story")) == ["MGET"]
+
+
+def test_a_value_that_expires_in_redis_is_gone(cache, monkeypatch):
+    # Redis expires keys when it comes across them: not a key only this worker reads.
+    monkeypatch.setattr(near_cache, "MAX_AGE_SECONDS", 0.5)
+    cache.set("near:story", "short-lived", timeout=1)
+    cache.get("near:story")
+    time.sleep(1.2)
+    assert cache.get("near:story") is None
+
+
+def test_keys_outside_the_prefixes_are_always_read_from_redis(cache):
+    kept(cache, "ratelimit:search", 3)
+    assert redis_commands(lambda: cache.get("ratelimit:search")) == ["GET"]
+
+
+def test_values_are_read_from_redis_while_the_tracking_connection_is_lost(cache, other_worker):
+    kept(cache, "near:story", "old")
+    tracking = cache._cache.near._tracking
+    tracking._sock.close()  # as when the connection drops
+    other_worker.set("near:story", "new")
+    assert cache.get("near:story") == "new"
+
+
+def test_values_read_while_tracking_was_lost_are_not_kept(cache):
+    kept(cache, "near:story", "old")
+    cache._cache.near._tracking._sock.close()
+    cache.get("near:story")  # finds the connection gone; no new one for a few seconds
+    assert redis_commands(lambda: cache.get("near:story")) == ["MGET"]
+
+
+def test_each_read_gives_its_own_copy(cache):
+    kept(cache, "near:story", {"views": 1})
+    cache.get("near:story")["views"] = 2
+    assert cache.get("near:story") == {"views": 1}
+
+
+def test_the_oldest_values_go_when_the_memory_is_full(settings):
+    settings.CACHES = redis_cache(max_bytes=3000)
+    cache = caches["default"]
+    for name in ("first", "second", "third"):
+        kept(cache, f"near:{name}", "x" * 1000)
+    assert redis_commands(lambda: cache.get_many(["near:first", "near:third"])) == ["MGET"]
+
+
+def test_a_cached_page_is_answered_without_asking_redis(make_post, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    make_post(title="Near", slug="near")
+    Client().get("/")
+    Client().get("/")  # kept by this worker
+    assert redis_commands(lambda: Client().get("/")) == []
+
+
+def test_a_content_change_made_by_another_worker_shows_on_the_next_request(
+    make_post, settings, other_worker
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    make_post(title="Near", slug="near")
+    Client().get("/")
+    Client().get("/")
+    other_worker.set(
+        content_version.STATE_KEY, {"version": "from-elsewhere", "next_publication": None}, None
+    )
+    assert Client(headers={"User-Agent": BROWSER}).get("/")["X-Page-Cache"] == "miss"
