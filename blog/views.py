@@ -24,6 +24,11 @@ from blog.sitemaps import SITEMAPS
 SITEMAP_CACHE_SECONDS = 3600
 
 
+def digest(text: str) -> str:
+    """A cache key's part naming an address's slug or name, whatever its length or letters."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class PrefetchedFragmentsMixin:
     """Reads the cached fragments the template will ask for in one round trip."""
 
@@ -36,12 +41,14 @@ class PrefetchedFragmentsMixin:
 
 
 class CountedOncePaginator(Paginator):
-    """Counts its list once per content version, under a key naming the list: at 100,000
-    posts a COUNT(*) over every published post costs as much as the rest of the home page."""
+    """Counts its list, and reads the ids of each of its pages, once per content version,
+    under a key naming the list: at 100,000 posts a COUNT(*) over every published post costs
+    as much as the rest of the home page, and building the query of a page's ids a third of
+    it. Every change that can move a post in or out of a list bumps the version."""
 
     def __init__(self, *args, count_key, **kwargs):
         super().__init__(*args, **kwargs)
-        self.count_key = hashlib.sha256(count_key.encode()).hexdigest()
+        self.count_key = digest(count_key)
 
     @cached_property
     def count(self):
@@ -49,12 +56,22 @@ class CountedOncePaginator(Paginator):
             f"list-count:{self.count_key}", lambda: Paginator.count.func(self)
         )
 
+    def page(self, number):
+        """The page, holding its posts' ids (the post_cards tag renders them)."""
+        page = super().page(number)
+        posts = page.object_list
+        page.object_list = content_version.cached(
+            f"list-ids:{self.count_key}:{page.number}",
+            lambda: list(posts.values_list("pk", flat=True)),
+        )
+        return page
+
 
 class PostCardsMixin(PrefetchedFragmentsMixin):
     """Lists of post cards named by their path alone: home, one category, tag, author or month.
 
-    A page reads only its posts' ids: their cards are cached fragments (the post_cards tag),
-    and the list is counted once per content version.
+    A page holds only its posts' ids, read and counted once per content version: their cards
+    are cached fragments (the post_cards tag).
     """
 
     paginate_by = settings.POSTS_PER_PAGE
@@ -117,13 +134,27 @@ class PostDetailView(PrefetchedFragmentsMixin, DetailView):
     template_name = "blog/post_detail.html"
 
     def fragments(self, context):
-        parts = ("post-meta-tags", "post-body", "post-end")
+        parts = ("post-meta-tags", "post-header", "post-body", "post-end")
         return [*super().fragments(context), *((name, self.object.pk) for name in parts)]
 
     def get_queryset(self):
         # Built per request: published() compares with the current time. Its tags are read
         # only when the fragments showing them are rendered, once per content version.
         return Post.objects.published().select_related("category", "author")
+
+    def get_object(self, queryset=None):
+        """The post as this content version shows it (any change to it, its category or its
+        author bumps the version; a scheduled post coming due too), read once per version:
+        building the query cost more than the rest of the page. Its view count changes
+        without a new version, so it is read every time."""
+        slug = self.kwargs["slug"]
+        post = content_version.cached(
+            f"post:{digest(slug)}",
+            # Kept in the cache: never with the author's password hash.
+            lambda: get_object_or_404(self.get_queryset().defer("author__password"), slug=slug),
+        )
+        post.view_count = Post.objects.view_count_of(post.pk, default=post.view_count)
+        return post
 
     def get_context_data(self, **kwargs):
         post = self.object
@@ -153,8 +184,12 @@ class PostsOfView(NotFoundWhenEmptyMixin, PostCardsMixin, ListView):
     context_name = None
 
     def get_queryset(self):
-        lookup = {self.subject_field: self.kwargs[self.subject_field]}
-        self.subject = get_object_or_404(self.get_subject_queryset(), **lookup)
+        value = self.kwargs[self.subject_field]
+        # Read once per content version, as the page's post ids are.
+        self.subject = content_version.cached(
+            f"subject:{self.subject_model._meta.label}:{digest(value)}",
+            lambda: get_object_or_404(self.get_subject_queryset(), **{self.subject_field: value}),
+        )
         return self.posts_of_subject(super().get_queryset())
 
     def posts_of_subject(self, posts):
@@ -186,7 +221,8 @@ class AuthorDetailView(PostsOfView):
     subject_field = "username"
 
     def get_subject_queryset(self):
-        return super().get_subject_queryset().select_related("author_profile")
+        # Kept in the cache: never with the password's hash.
+        return super().get_subject_queryset().select_related("author_profile").defer("password")
 
     def get_context_data(self, **kwargs):
         # Not every user has a profile; select_related knows, so asking costs no query.

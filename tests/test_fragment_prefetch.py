@@ -59,14 +59,14 @@ def post(make_post):
     return post
 
 
-def test_a_post_page_reads_its_five_fragments_in_one_round_trip(post):
-    # The content version, then the fragments.
-    assert redis_commands(post.get_absolute_url()) == ["GET", "MGET"]
+def test_a_post_page_reads_its_six_fragments_in_one_round_trip(post):
+    # The content version, the post as this version shows it, then the fragments.
+    assert redis_commands(post.get_absolute_url()) == ["GET", "GET", "MGET"]
 
 
 def test_the_home_page_reads_its_three_fragments_in_one_round_trip(post):
-    # The content version, the list's count, the fragments, the cards.
-    assert redis_commands("/") == ["GET", "GET", "MGET", "MGET"]
+    # The content version, the list's count, its page of ids, the fragments, the cards.
+    assert redis_commands("/") == ["GET", "GET", "GET", "MGET", "MGET"]
 
 
 def test_a_post_page_from_fragments_read_ahead_is_the_page_rendered_afresh(post, settings):

@@ -30,16 +30,16 @@ CARD_SECONDS = 3600
 
 
 @register.simple_tag(takes_context=True)
-def post_cards(context, posts):
-    """The cards of a page of a list, each rendered once per post and content version.
+def post_cards(context, post_ids):
+    """The cards of a page of a list (its posts' ids), each rendered once per post and
+    content version.
 
-    Only the ids of `posts` are read from the database, and their cards come from the cache in
-    one call: reading ten posts with their category, author and tags, and rendering ten cards,
-    cost several times more than all the rest of a list page. Missing cards are rendered from
-    the posts read in full, only for them.
+    The cards come from the cache in one call: reading ten posts with their category, author
+    and tags, and rendering ten cards, cost several times more than all the rest of a list
+    page. Missing cards are rendered from the posts read in full, only for them.
     """
     version = context["content_version"]
-    keys = {pk: f"blog:post-card:{pk}:{version}" for pk in posts.values_list("pk", flat=True)}
+    keys = {pk: f"blog:post-card:{pk}:{version}" for pk in post_ids}
     cards = cache.get_many(keys.values())
     missing = [pk for pk, key in keys.items() if key not in cards]
     if missing:
