@@ -10,7 +10,7 @@ class BlogConfig(AppConfig):
         from django.contrib.flatpages.models import FlatPage
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-        from blog import database, images, redirects, roles
+        from blog import content_version, database, images, redirects, roles
         from blog.content_version import on_content_change
         from blog.models import AuthorProfile, Category, OldAddress, Post, Tag, TaggedPost
         from blog.pages import sync_site
@@ -36,6 +36,9 @@ class BlogConfig(AppConfig):
         post_migrate.connect(sync_site, sender=self, dispatch_uid="sync-site")
         post_migrate.connect(roles.create_roles, sender=self, dispatch_uid="create-roles")
         post_migrate.connect(database.analyze_after_migrate, sender=self, dispatch_uid="analyze")
+        # A deploy migrates: pages, fragments and the objects kept per content version were
+        # made by the code before it (a model it changed may no longer unpickle).
+        post_migrate.connect(content_version.on_migrate, sender=self, dispatch_uid="bump-migrate")
         redirects.connect()
         self.connect_search_index(Category, Post, Tag, TaggedPost)
 

@@ -85,6 +85,11 @@ def _bump() -> dict:
     return state
 
 
+def on_migrate(**kwargs) -> None:
+    """Signal receiver for post_migrate."""
+    _bump()
+
+
 # Saves that change nothing a reader sees: a login, a view counted.
 UNSEEN_FIELDS = frozenset({"last_login", "view_count"})
 

@@ -5,29 +5,35 @@ hello-world view (the worker, Redis and the load all share the cores), and a pag
 made one or two. Redis's server-assisted client-side caching removes them: a connection of
 the worker's own asks Redis to track every key under the given prefixes (CLIENT TRACKING in
 broadcast mode) and to send it, as Pub/Sub messages, the name of any such key that is
-written, deleted, expired or evicted, by anyone. Every read first drains those messages (a
-poll of the socket, no round trip), so a value kept here is never older than the last
-message Redis sent. Redis queues the message before it answers the writer, so a request
-that follows a write on this host reads the new value. Redis expires keys only when it
-comes across them, which a key read from the worker may not be for long: a value is kept at
+written, deleted, expired or evicted, by anyone. Every read first takes those messages off
+the socket (a poll, no round trip), so a value kept here is never older than the last
+message that arrived. Redis queues the message before it answers the writer: a request that
+follows a write on the same host reads the new value; across hosts, once the message has
+crossed the network. Redis expires keys only when it comes across them, which a key read from
+the worker may not be for long, and a connection can die without a sound: a value is kept at
 most MAX_AGE_SECONDS, then read from Redis again.
 
-If that connection breaks, everything kept is dropped and reads go to Redis until it is
-opened again (at most every RECONNECT_SECONDS). Values are kept as Redis returned them and
-decoded on every read, so no two requests share an object.
+If that connection breaks, or more messages wait than one read should take off, everything
+kept is dropped and reads go to Redis until it is opened again (at most every
+RECONNECT_SECONDS); a server that refuses tracking is not asked again. Values are kept as
+Redis returned them and decoded on every read, so no two requests share an object. Django
+keeps a cache, and so a NearCache, per thread: no lock is needed.
 """
 
 import logging
 import os
-import threading
 import time
 from collections import OrderedDict
 
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 logger = logging.getLogger(__name__)
 RECONNECT_SECONDS = 5
 MAX_AGE_SECONDS = 5
+# More waiting than this (after a long idle spell): dropping everything is quicker.
+MAX_MESSAGES_A_READ = 1000
+# What a kept entry costs besides its key and value (the dict, tuple and objects).
+ENTRY_OVERHEAD_BYTES = 300
 INVALIDATIONS = "__redis__:invalidate"
 
 
@@ -38,10 +44,10 @@ class NearCache:
         self._max_bytes = max_bytes
         self._values = OrderedDict()
         self._bytes = 0
-        self._lock = threading.Lock()
         self._tracking = None
         self._pid = None
         self._next_attempt = 0.0
+        self._refused = False
         # Changes whenever what is kept may have missed a message: a value read from Redis
         # is kept only if no such change came between the read and keeping it.
         self.epoch = 0
@@ -51,71 +57,68 @@ class NearCache:
 
     def read(self, keys):
         """({key: value} of those kept, the epoch to hand to keep() after reading the rest)."""
-        with self._lock:
-            if not self._drain():
-                return {}, None
-            found = {}
-            oldest = time.monotonic() - MAX_AGE_SECONDS
-            for key in keys:
-                raw, read_at = self._values.get(key, (None, None))
-                if raw is None:
-                    continue
-                if read_at < oldest:
-                    self._drop(key)
-                else:
-                    self._values.move_to_end(key)
-                    found[key] = raw
-            return found, self.epoch
+        if not self._drain():
+            return {}, None
+        found = {}
+        oldest = time.monotonic() - MAX_AGE_SECONDS
+        for key in keys:
+            raw, read_at = self._values.get(key, (None, None))
+            if raw is None:
+                continue
+            if read_at < oldest:
+                self._drop(key)
+            else:
+                self._values.move_to_end(key)
+                found[key] = raw
+        return found, self.epoch
 
     def keep(self, key: str, raw: bytes, epoch) -> None:
-        if epoch is None or len(raw) > self._max_bytes:
+        if epoch != self.epoch or self._size(key, raw) > self._max_bytes:
             return
-        with self._lock:
-            if epoch != self.epoch:
-                return
-            self._drop(key)
-            self._values[key] = (raw, time.monotonic())
-            self._bytes += len(raw)
-            while self._bytes > self._max_bytes:
-                _, (oldest, _) = self._values.popitem(last=False)
-                self._bytes -= len(oldest)
+        self._drop(key)
+        self._values[key] = (raw, time.monotonic())
+        self._bytes += self._size(key, raw)
+        while self._bytes > self._max_bytes:
+            oldest, (raw, _) = self._values.popitem(last=False)
+            self._bytes -= self._size(oldest, raw)
 
     def forget(self, keys) -> None:
         """For this process's own writes: the message about them comes a moment later."""
-        with self._lock:
-            for key in keys:
-                self._drop(key)
+        for key in keys:
+            self._drop(key)
 
     def clear(self) -> None:
-        with self._lock:
-            self._clear()
+        self._values.clear()
+        self._bytes = 0
+        self.epoch += 1
+
+    @staticmethod
+    def _size(key, raw) -> int:
+        return len(key) + len(raw) + ENTRY_OVERHEAD_BYTES
 
     def _drop(self, key):
         raw, _ = self._values.pop(key, (None, None))
         if raw is not None:
-            self._bytes -= len(raw)
-
-    def _clear(self):
-        self._values.clear()
-        self._bytes = 0
-        self.epoch += 1
+            self._bytes -= self._size(key, raw)
 
     def _drain(self) -> bool:
         """Applies the messages waiting; whether what is kept can be trusted."""
         if self._pid != os.getpid():
             # A forked worker must not read its parent's socket.
             self._tracking, self._pid = None, os.getpid()
-            self._clear()
+            self.clear()
         if self._tracking is None and not self._open():
             return False
         try:
-            while self._tracking.can_read(timeout=0):
+            for _ in range(MAX_MESSAGES_A_READ):
+                if not self._tracking.can_read(timeout=0):
+                    return True
                 message = self._tracking.read_response()
                 if message[0] != b"message":
                     continue
                 # None when Redis was flushed: every key changed.
                 if message[2] is None:
-                    self._clear()
+                    self.clear()
                 else:
                     for key in message[2]:
                         self._drop(key.decode())
@@ -123,10 +126,12 @@ class NearCache:
             logger.warning("Near cache: tracking lost (%s); reading Redis.", type(error).__name__)
             self._close()
             return False
-        return True
+        logger.warning("Near cache: too many changes waiting; starting afresh.")
+        self._close()
+        return False
 
     def _open(self) -> bool:
-        if time.monotonic() < self._next_attempt:
+        if self._refused or time.monotonic() < self._next_attempt:
             return False
         self._next_attempt = time.monotonic() + RECONNECT_SECONDS
         connection = self._pool.connection_class(**self._pool.connection_kwargs)
@@ -141,16 +146,22 @@ class NearCache:
             connection.read_response()
             connection.send_command("SUBSCRIBE", INVALIDATIONS)
             connection.read_response()
+        except ResponseError as error:
+            # Redis before 6, or a proxy or permissions that forbid tracking: not asked again.
+            logger.warning("Near cache: Redis refuses tracking (%s); reading Redis.", error)
+            self._refused = True
+            connection.disconnect()
+            return False
         except (RedisError, OSError) as error:
             logger.warning("Near cache: no tracking (%s); reading Redis.", type(error).__name__)
             connection.disconnect()
             return False
         self._tracking = connection
         # Nothing kept before now was watched.
-        self._clear()
+        self.clear()
         return True
 
     def _close(self):
         self._tracking.disconnect()
         self._tracking = None
-        self._clear()
+        self.clear()

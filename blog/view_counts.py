@@ -3,15 +3,18 @@
 A read written at once is a write transaction of its own: under load, readers queue for
 SQLite's write lock or for PostgreSQL's commits, and a post page costs several cached pages.
 With Redis, a read is added to the worker's own tally, which goes to Redis at most once every
-SEND_SECONDS (the first read after a quiet spell at once, the rest by a timer a second later,
-and what is left when the worker stops, from gunicorn's worker_exit hook): a round trip a
-read cost more than the cached page it counted. At most once every FLUSH_SECONDS, the worker
-that sends reads moves the pending counts aside and adds them to the database in one
-transaction: while reads keep coming, the database holds each a second or two after it
-happened; the last ones before a quiet spell wait in Redis for the next read, the dashboard
-or `manage.py flush_view_counts` (from cron). If that transaction fails, the counts go back
-for the next batch. A worker killed outright loses the reads of its last second.
-Without Redis, or while it is unreachable, each read is written at once.
+SEND_SECONDS, in one transaction (the first read after a quiet spell at once, the rest by a
+timer a second later, and what is left when the worker stops, from gunicorn's worker_exit
+hook): a round trip a read cost more than the cached page it counted. At most once every
+FLUSH_SECONDS, a worker sending reads moves the pending counts aside and adds them to the
+database in one transaction (a timer, which has no database connection, leaves that to its
+worker's next read): while reads keep coming, the database holds each a second or two after
+it happened; the last ones before a quiet spell wait in Redis for the next read, the
+dashboard or `manage.py flush_view_counts` (from cron). If that transaction fails, the counts
+go back for the next batch. A worker killed outright loses the reads of its last second, and
+so does one whose send to Redis times out (Redis may have added them: sending them again
+could count them twice). Without Redis each read is written at once; while Redis is
+unreachable, a worker's tally is written to the database when it would have been sent.
 """
 
 import datetime
@@ -25,6 +28,7 @@ from django.core.cache import cache, caches
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from blog.cache_backends import UNREACHABLE, ResilientRedisCache
 from blog.models import DailyPostViews, Post
@@ -46,7 +50,7 @@ def count_read(slug: str) -> None:
             commit_without_waiting_for_disk()
             if Post.objects.add_view(slug):
                 DailyPostViews.objects.count_view(slug)
-    elif _tally.add(f"{timezone.localdate().isoformat()} {slug}"):
+    elif _tally.add(f"{timezone.localdate().isoformat()} {slug}", client):
         send(client)
 
 
@@ -58,16 +62,19 @@ class Tally:
         self._reads = Counter()
         self._sent_at = float("-inf")
         self._timer = None
+        # Set when the timer's send found a batch due: it leaves the database to a request.
+        self._flush_due = False
 
-    def add(self, field: str) -> bool:
-        """Counts a read; whether the tally is due to go now (else a timer sends it)."""
+    def add(self, field: str, client) -> bool:
+        """Counts a read; whether its request is to send the tally now (else a timer sends it
+        with `client`: a cache of the timer's own thread would open a connection each time)."""
         with self._lock:
             self._reads[field] += 1
             wait = self._sent_at + SEND_SECONDS - time.monotonic()
-            if wait <= 0:
+            if wait <= 0 or self._flush_due:
                 return True
             if self._timer is None:
-                self._timer = threading.Timer(wait, self._send_later)
+                self._timer = threading.Timer(wait, self._send_later, args=(client,))
                 self._timer.daemon = True
                 self._timer.start()
             return False
@@ -82,19 +89,29 @@ class Tally:
         with self._lock:
             self._reads.update(reads)
 
-    def _send_later(self):
+    def take_flush_due(self) -> bool:
+        with self._lock:
+            due, self._flush_due = self._flush_due, False
+            return due
+
+    def _send_later(self, client):
         with self._lock:
             self._timer = None
-        client = _redis()
         reads = self.take()
-        if client is None or not reads:
+        if not reads:
             return
         try:
-            _send_to_redis(client, reads)
+            due = _send_to_redis(client, reads)
+        except RedisTimeoutError:
+            _lost_in_timeout(reads)
         except UNREACHABLE as error:
             # No database from a timer's thread: the next read or the worker's exit sends them.
             logger.warning("Redis unreachable (%s): reads kept for later.", type(error).__name__)
             self.put_back(reads)
+        else:
+            if due:
+                with self._lock:
+                    self._flush_due = True
 
 
 _tally = Tally()
@@ -104,7 +121,10 @@ def send(client=None) -> None:
     """Sends this worker's tally to Redis, and adds the waiting reads to the database when a
     batch is due."""
     client = client or _redis()
-    if client is not None and _send_tally(client):
+    if client is None:
+        return
+    due = _send_tally(client)
+    if _tally.take_flush_due() or due:
         flush(client)
 
 
@@ -115,12 +135,24 @@ def _send_tally(client) -> bool:
         return False
     try:
         return _send_to_redis(client, reads)
+    except RedisTimeoutError:
+        _lost_in_timeout(reads)
     except UNREACHABLE as error:
         logger.warning("Redis unreachable (%s): reads written at once.", type(error).__name__)
-        with transaction.atomic(savepoint=False):
-            commit_without_waiting_for_disk()
-            _add_to_database(reads)
-        return False
+        try:
+            with transaction.atomic():
+                commit_without_waiting_for_disk()
+                _add_to_database(reads)
+        except DatabaseError:
+            logger.exception("Writing reads failed: they wait for the next send.")
+            _tally.put_back(reads)
+    return False
+
+
+def _lost_in_timeout(reads) -> None:
+    # Redis may have added them before its answer was lost: counting them again could double
+    # a second of reads, so they are dropped (one transaction: all were added or none).
+    logger.error("Redis timed out: %s reads may be lost.", sum(reads.values()))
 
 
 def flush(client=None) -> int:
@@ -194,7 +226,7 @@ def _redis():
 
 def _send_to_redis(client, reads: dict) -> bool:
     """Adds the reads to those waiting in Redis; whether a batch is due."""
-    pipeline = client.pipeline(transaction=False)
+    pipeline = client.pipeline(transaction=True)
     for field, views in reads.items():
         pipeline.hincrby(cache.make_key(PENDING), field, views)
     pipeline.set(cache.make_key(FLUSH_DUE), 1, nx=True, ex=FLUSH_SECONDS)

@@ -60,6 +60,10 @@ class CountedOncePaginator(Paginator):
         """The page, holding its posts' ids (the post_cards tag renders them)."""
         page = super().page(number)
         posts = page.object_list
+        if not self.count:
+            # Nothing kept for an empty list: any address of a month, say, may ask for one.
+            page.object_list = []
+            return page
         page.object_list = content_version.cached(
             f"list-ids:{self.count_key}:{page.number}",
             lambda: list(posts.values_list("pk", flat=True)),

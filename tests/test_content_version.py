@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.test import Client
 
 from blog import content_version
@@ -51,3 +52,10 @@ def test_outside_a_request_a_bump_elsewhere_is_seen_at_once(db):
         content_version.STATE_KEY, {"version": "from-another-worker", "next_publication": None}
     )
     assert content_version.current() == "from-another-worker"
+
+
+def test_a_deploy_migrating_the_database_starts_a_new_content_version(db):
+    # Nothing cached by the code before it is read again (a model it changed may not unpickle).
+    before = content_version.current()
+    call_command("migrate", verbosity=0)
+    assert content_version.current() != before

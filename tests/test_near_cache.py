@@ -161,3 +161,25 @@ def test_a_content_change_made_by_another_worker_shows_on_the_next_request(
         content_version.STATE_KEY, {"version": "from-elsewhere", "next_publication": None}, None
     )
     assert Client(headers={"User-Agent": BROWSER}).get("/")["X-Page-Cache"] == "miss"
+
+
+def test_kept_values_are_read_afresh_after_a_flood_of_changes(cache, other_worker, monkeypatch):
+    monkeypatch.setattr(near_cache, "MAX_MESSAGES_A_READ", 10)
+    kept(cache, "near:story", "old")
+    for n in range(20):
+        other_worker.set(f"near:other-{n}", n)
+    cache.get("near:other-0")  # more messages than a read takes: everything kept is dropped
+    assert redis_commands(lambda: cache.get("near:story")) == ["MGET"]
+
+
+def test_a_redis_that_refuses_tracking_is_not_asked_again(cache, monkeypatch):
+    monkeypatch.setattr(near_cache, "RECONNECT_SECONDS", 0)
+    pool = cache._cache._get_connection_pool(write=False)
+    # Redis refuses prefixes that overlap.
+    near = near_cache.NearCache(pool, ["near:", "near:a"], 1000)
+    opened = []
+    real = pool.connection_class
+    monkeypatch.setattr(pool, "connection_class", lambda **kw: opened.append(1) or real(**kw))
+    near.read(["near:a"])
+    near.read(["near:a"])
+    assert len(opened) == 1
