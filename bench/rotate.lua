@@ -20,5 +20,7 @@ function request()
   return wrk.format("GET", path, {
     ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0",
     ["Accept"] = "text/html,application/xhtml+xml",
+    -- As every browser and feed reader sends: cached pages are kept compressed too.
+    ["Accept-Encoding"] = "gzip, deflate, br",
   })
 end

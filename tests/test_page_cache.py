@@ -1,5 +1,6 @@
 """Anonymous pages come from the cache, and every editorial change shows on the next request."""
 
+import gzip
 from unittest import mock
 
 import pytest
@@ -210,3 +211,31 @@ def test_a_cached_404_turns_into_the_post_once_published(make_post, commit):
 def test_a_response_that_sets_a_cookie_is_not_stored(post):
     first = page(reverse("admin:login"))  # sets the CSRF cookie; also outside the cache
     assert "X-Page-Cache" not in first
+
+
+def gzip_reader():
+    return Client(headers={"User-Agent": BROWSER, "Accept-Encoding": "gzip, deflate, br"})
+
+
+def test_a_page_from_the_cache_is_compressed_for_clients_that_accept_gzip(post):
+    plain = page("/").content
+    response = gzip_reader().get("/")
+    assert (response["Content-Encoding"], gzip.decompress(response.content)) == ("gzip", plain)
+
+
+def test_a_page_from_the_cache_is_plain_for_clients_without_gzip(post):
+    page("/")
+    assert "Content-Encoding" not in page("/")
+
+
+def test_pages_vary_on_the_encodings_a_client_accepts(post):
+    assert "Accept-Encoding" in page("/")["Vary"]
+
+
+def test_a_compressed_page_is_revalidated_by_its_etag(post):
+    page("/")
+    etag = gzip_reader().get("/")["ETag"]
+    revalidated = Client(
+        headers={"User-Agent": BROWSER, "Accept-Encoding": "gzip", "If-None-Match": etag}
+    ).get("/")
+    assert revalidated.status_code == 304
