@@ -1,3 +1,4 @@
+import functools
 import hashlib
 import re
 
@@ -101,10 +102,9 @@ class ViewCountMiddleware:
             # Not renewed: the 30 minutes run from the read that counted.
             return response
         view_counts.count_read(slug)
-        response.set_signed_cookie(
+        response.set_cookie(
             VIEWED_COOKIE,
-            post_key,
-            salt=VIEWED_SALT,
+            viewed_signer().sign(post_key),
             max_age=settings.VIEW_COUNT_COOKIE_MAX_AGE,
             # Headers are Latin-1: a non-ASCII path must be sent percent-encoded.
             path=escape_uri_path(request.path),
@@ -128,9 +128,21 @@ class ViewCountMiddleware:
     @staticmethod
     def _seen_recently(request, post_key):
         try:
-            seen = request.get_signed_cookie(
-                VIEWED_COOKIE, salt=VIEWED_SALT, max_age=settings.VIEW_COUNT_COOKIE_MAX_AGE
+            seen = viewed_signer().unsign(
+                request.COOKIES[VIEWED_COOKIE], max_age=settings.VIEW_COUNT_COOKIE_MAX_AGE
             )
         except (KeyError, signing.BadSignature):
             return False
         return seen == post_key
+
+
+def viewed_signer():
+    """The signer of the view counter's cookie, as set_signed_cookie() makes it: building one
+    (settings, an import, its key) on every counted read cost as much as signing."""
+    return _signer(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+
+
+@functools.cache
+def _signer(secret_key, fallbacks):
+    # The keys name the signer: a test or a rotation that changes them gets a new one.
+    return signing.get_cookie_signer(salt=VIEWED_COOKIE + VIEWED_SALT)

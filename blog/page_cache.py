@@ -115,7 +115,8 @@ class PageCacheMiddleware:
         layer does the same for pages rendered now)."""
         not_modified = get_conditional_response(
             request,
-            etag=response["ETag"],
+            # A redirect has no body, so no ETag.
+            etag=response.get("ETag"),
             last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )

@@ -11,10 +11,11 @@ database in one transaction (a timer, which has no database connection, leaves t
 worker's next read): while reads keep coming, the database holds each a second or two after
 it happened; the last ones before a quiet spell wait in Redis for the next read, the
 dashboard or `manage.py flush_view_counts` (from cron). If that transaction fails, the counts
-go back for the next batch. A worker killed outright loses the reads of its last second, and
-so does one whose send to Redis times out (Redis may have added them: sending them again
-could count them twice). Without Redis each read is written at once; while Redis is
-unreachable, a worker's tally is written to the database when it would have been sent.
+go back for the next batch. A worker killed outright loses the reads of its last second. Without
+Redis each read is written at once; while Redis is unreachable, a worker's tally is written to
+the database with its next read (kept for later if the database fails too). A send whose
+answer is lost after Redis applied it (Redis dying at that moment) is written again: those
+reads count twice.
 """
 
 import datetime
@@ -28,7 +29,6 @@ from django.core.cache import cache, caches
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from redis.exceptions import ResponseError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from blog.cache_backends import UNREACHABLE, ResilientRedisCache
 from blog.models import DailyPostViews, Post
@@ -81,13 +81,19 @@ class Tally:
 
     def take(self) -> Counter:
         with self._lock:
-            reads, self._reads = self._reads, Counter()
-            self._sent_at = time.monotonic()
-            return reads
+            return self._take()
+
+    def _take(self) -> Counter:
+        reads, self._reads = self._reads, Counter()
+        self._sent_at = time.monotonic()
+        return reads
 
     def put_back(self, reads: Counter) -> None:
+        """Reads a send could not deliver: the next read's request sends them (or writes them
+        to the database)."""
         with self._lock:
             self._reads.update(reads)
+            self._sent_at = float("-inf")
 
     def take_flush_due(self) -> bool:
         with self._lock:
@@ -97,13 +103,11 @@ class Tally:
     def _send_later(self, client):
         with self._lock:
             self._timer = None
-        reads = self.take()
+            reads = self._take()
         if not reads:
             return
         try:
             due = _send_to_redis(client, reads)
-        except RedisTimeoutError:
-            _lost_in_timeout(reads)
         except UNREACHABLE as error:
             # No database from a timer's thread: the next read or the worker's exit sends them.
             logger.warning("Redis unreachable (%s): reads kept for later.", type(error).__name__)
@@ -135,8 +139,6 @@ def _send_tally(client) -> bool:
         return False
     try:
         return _send_to_redis(client, reads)
-    except RedisTimeoutError:
-        _lost_in_timeout(reads)
     except UNREACHABLE as error:
         logger.warning("Redis unreachable (%s): reads written at once.", type(error).__name__)
         try:
@@ -147,12 +149,6 @@ def _send_tally(client) -> bool:
             logger.exception("Writing reads failed: they wait for the next send.")
             _tally.put_back(reads)
     return False
-
-
-def _lost_in_timeout(reads) -> None:
-    # Redis may have added them before its answer was lost: counting them again could double
-    # a second of reads, so they are dropped (one transaction: all were added or none).
-    logger.error("Redis timed out: %s reads may be lost.", sum(reads.values()))
 
 
 def flush(client=None) -> int:

@@ -218,6 +218,13 @@ class TagDetailView(PostsOfView):
     def posts_of_subject(self, posts):
         return posts.tagged(self.subject)
 
+    def get_context_data(self, **kwargs):
+        # Built here: two {% blocktranslate %} cost a tenth of the page.
+        title = f"Posts tagged “{self.subject.name}”"
+        return super().get_context_data(
+            title=title, description=f"{title} on {settings.SITE_NAME}.", **kwargs
+        )
+
 
 class AuthorDetailView(PostsOfView):
     template_name = "blog/author_detail.html"

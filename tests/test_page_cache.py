@@ -225,7 +225,24 @@ def test_a_page_from_the_cache_is_compressed_for_clients_that_accept_gzip(post):
 
 def test_a_page_from_the_cache_is_plain_for_clients_without_gzip(post):
     page("/")
-    assert "Content-Encoding" not in page("/")
+    hit = page("/")
+    assert (hit["X-Page-Cache"], "Content-Encoding" in hit) == ("hit", False)
+
+
+def test_a_compressed_page_has_its_own_length_and_a_weak_etag(post):
+    plain = page("/")
+    compressed = gzip_reader().get("/")
+    assert (compressed["Content-Length"], compressed["ETag"]) == (
+        str(len(compressed.content)),
+        "W/" + plain["ETag"],
+    )
+
+
+def test_a_redirect_from_the_cache_answers_a_conditional_request(post):
+    page("/archive")  # APPEND_SLASH: a 301, cached
+    since = page("/archive")["Last-Modified"]
+    response = Client(headers={"User-Agent": BROWSER, "If-Modified-Since": since}).get("/archive")
+    assert response.status_code == 301
 
 
 def test_pages_vary_on_the_encodings_a_client_accepts(post):
