@@ -141,14 +141,21 @@ def _send_tally(client) -> bool:
         return _send_to_redis(client, reads)
     except UNREACHABLE as error:
         logger.warning("Redis unreachable (%s): reads written at once.", type(error).__name__)
-        try:
-            with transaction.atomic():
-                commit_without_waiting_for_disk()
-                _add_to_database(reads)
-        except DatabaseError:
-            logger.exception("Writing reads failed: they wait for the next send.")
+        if not _written(reads):
             _tally.put_back(reads)
     return False
+
+
+def _written(counts: dict) -> bool:
+    """Adds the reads to the database in one transaction; whether it committed."""
+    try:
+        with transaction.atomic():
+            commit_without_waiting_for_disk()
+            _add_to_database(counts)
+    except DatabaseError:
+        logger.exception("Adding reads to the database failed: they wait for the next try.")
+        return False
+    return True
 
 
 def flush(client=None) -> int:
@@ -167,12 +174,7 @@ def flush(client=None) -> int:
     except UNREACHABLE as error:
         logger.warning("Redis unreachable (%s): reads are added later.", type(error).__name__)
         return 0
-    try:
-        with transaction.atomic():
-            commit_without_waiting_for_disk()
-            _add_to_database(counts)
-    except DatabaseError:
-        logger.exception("Adding reads to the database failed: they wait for the next batch.")
+    if not _written(counts):
         _put_back(client, batch, counts)
         return 0
     try:

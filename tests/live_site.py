@@ -12,9 +12,11 @@ import urllib.request
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from redis import Redis
 
 PROJECT = Path(__file__).resolve().parent.parent
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
@@ -29,6 +31,20 @@ def redis_answers() -> bool:
     except OSError:
         return False
     return True
+
+
+def redis_commands(action) -> list[str]:
+    """The commands `action()` sends to Redis outside pipelines (a counted read goes in one)."""
+    sent = []
+    real = Redis.execute_command
+
+    def execute_command(client, *args, **options):
+        sent.append(args[0])
+        return real(client, *args, **options)
+
+    with mock.patch.object(Redis, "execute_command", execute_command):
+        action()
+    return sent
 
 
 @contextmanager

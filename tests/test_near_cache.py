@@ -2,15 +2,13 @@
 
 import time
 import uuid
-from unittest import mock
 
 import pytest
 from django.core.cache import caches
 from django.test import Client
-from redis import Redis
 
 from blog import content_version, near_cache
-from tests.live_site import BROWSER, REDIS, redis_answers
+from tests.live_site import BROWSER, REDIS, redis_answers, redis_commands
 
 pytestmark = pytest.mark.skipif(
     not redis_answers(), reason="Redis is not answering on 127.0.0.1:6379"
@@ -47,20 +45,6 @@ def cache():
 def other_worker():
     """The same cache as another gunicorn worker has it: its own connections and near cache."""
     return caches.create_connection("default")
-
-
-def redis_commands(action) -> list[str]:
-    """The commands `action()` sends to Redis outside pipelines."""
-    sent = []
-    real = Redis.execute_command
-
-    def execute_command(client, *args, **options):
-        sent.append(args[0])
-        return real(client, *args, **options)
-
-    with mock.patch.object(Redis, "execute_command", execute_command):
-        action()
-    return sent
 
 
 def kept(cache, key, value):
