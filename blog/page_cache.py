@@ -72,10 +72,7 @@ class PageCacheMiddleware:
         if entry is not None and entry[0] == version:
             response = entry[1]
             # Entries stored before compression came have no `gzipped`.
-            if getattr(response, "gzipped", None) and re_accepts_gzip.search(
-                request.META.get("HTTP_ACCEPT_ENCODING", "")
-            ):
-                self._compressed(response)
+            self._compress(request, response, getattr(response, "gzipped", None))
             if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
                 response = self._conditional(request, response)
             response["X-Page-Cache"] = "hit"
@@ -85,7 +82,10 @@ class PageCacheMiddleware:
             if self._is_cacheable_response(response):
                 response["Last-Modified"] = http_date()
                 set_response_etag(response)
-                cache.set(key, self._to_entry(version, response), settings.PAGE_CACHE_SECONDS)
+                entry = self._to_entry(version, response)
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+                # Stored first: the entry keeps the plain body and its strong ETag.
+                self._compress(request, response, entry[1].gzipped)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -150,8 +150,11 @@ class PageCacheMiddleware:
         return version, entry
 
     @staticmethod
-    def _compressed(response):
-        response.content = response.gzipped
+    def _compress(request, response, gzipped):
+        """The body compressed when stored, for a client that accepts gzip."""
+        if not gzipped or not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return
+        response.content = gzipped
         response["Content-Length"] = str(len(response.content))
         response["Content-Encoding"] = "gzip"
         # Another representation: a weak ETag, still matched by If-None-Match (RFC 9110 8.8.1).

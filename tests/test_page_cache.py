@@ -223,6 +223,16 @@ def test_a_page_from_the_cache_is_compressed_for_clients_that_accept_gzip(post):
     assert (response["Content-Encoding"], gzip.decompress(response.content)) == ("gzip", plain)
 
 
+def test_a_page_stored_now_is_sent_compressed_too(post):
+    response = gzip_reader().get("/")
+    assert (response["X-Page-Cache"], response["Content-Encoding"]) == ("miss", "gzip")
+
+
+def test_a_page_stored_by_a_gzip_client_keeps_its_plain_copy(post):
+    compressed = gzip_reader().get("/")  # stores the page
+    assert page("/").content == gzip.decompress(compressed.content)
+
+
 def test_a_page_from_the_cache_is_plain_for_clients_without_gzip(post):
     page("/")
     hit = page("/")
