@@ -4,7 +4,7 @@ import contextvars
 import json
 import logging
 import re
-import uuid
+import secrets
 
 _request_id = contextvars.ContextVar("request_id", default="-")
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
@@ -19,13 +19,18 @@ class RequestIdMiddleware:
     def __call__(self, request):
         # META, not request.headers: building those for one header costs a tenth of a cached page.
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.id = incoming if VALID_REQUEST_ID.match(incoming) else _new_id()
         # Not reset afterwards: Django logs 4xx and 5xx responses after the middleware
         # returns, and every request sets its own id first.
         _request_id.set(request.id)
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+def _new_id():
+    # As random as uuid4().hex, without building a UUID (a twentieth of a cached page).
+    return secrets.token_hex(16)
 
 
 class SkipServiceUnavailable(logging.Filter):

@@ -141,7 +141,7 @@ if os.environ.get("REDIS_URL"):
                 "socket_connect_timeout": 1,
                 "socket_timeout": 1,
                 # Kept in each worker while Redis says they are unchanged (blog.near_cache):
-                # the content version, pages, fragments, cards and per-version values.
+                # the content version, pages, fragments, cards, per-version values and view counts.
                 "NEAR_CACHE": {
                     "PREFIXES": [
                         "blog:content-state",
@@ -149,6 +149,7 @@ if os.environ.get("REDIS_URL"):
                         "blog:versioned:",
                         "blog:post-card:",
                         "template.cache.",
+                        "blog:view-count:",
                     ],
                     "MAX_BYTES": env_int("NEAR_CACHE_MB", 16) * 1024 * 1024,
                 },
