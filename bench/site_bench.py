@@ -234,7 +234,7 @@ def bench_one(wrk: str, engine: str, size: int, options, redis: bool) -> dict:
                     )
             ttfb = time_to_first_byte(site.port, prepared["urls"]["post"])
             rss = site.peak_rss_mb()
-        # With Redis, the reads of the last second wait there (blog/view_counts.py).
+        # With Redis, the reads of the last few seconds wait there (blog/view_counts.py).
         subprocess.run(
             [sys.executable, "manage.py", "flush_view_counts"],
             cwd=PROJECT,

@@ -1,12 +1,12 @@
 """Whole public pages for anonymous readers, served from the cache.
 
-Each entry carries the content version (blog.content_version) it was rendered in, and is
-read in the same cache round trip as the version in force: any editorial change is visible
-on the next request. Entries live PAGE_CACHE_SECONDS, which bounds how far a view count
-shown on a cached page can lag. Browsers are told to revalidate every time (max-age=0)
-and get a 304 through the ETag when nothing changed, instead of keeping stale copies. An entry
-is compressed once, when stored, and served compressed to clients that accept gzip (every
-browser and feed reader): sending a 20-160 KB page cost more than finding it.
+Each entry carries the content version (blog.content_version) it was rendered in, and is read
+in the same cache round trip as the version in force: any editorial change is visible on the
+next request. Entries live PAGE_CACHE_SECONDS: a view count shown on a cached page lags at most
+that much more than on a page rendered now. Browsers are told to revalidate every time
+(max-age=0) and get a 304 through the ETag when nothing changed, instead of keeping stale
+copies. An entry is compressed once, when stored, and served compressed to clients that accept
+gzip (every browser and feed reader): sending a 20-160 KB page cost more than finding it.
 
 The middleware sits near the top of the stack so that a hit skips everything below it;
 the headers those layers add (security, CSP, frame options) are stored with the page. The

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sitemaps import views as sitemap_views
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connections
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -150,20 +150,14 @@ class PostDetailView(PrefetchedFragmentsMixin, DetailView):
         """The post as this content version shows it (any change to it, its category or its
         author bumps the version; a scheduled post coming due too), read once per version:
         building the query cost more than the rest of the page. Its view count changes
-        without a new version: it is read apart, at most once every FLUSH_SECONDS (with Redis,
-        how often the database's counts change), which spares the page its only two queries
-        (the count and the connection's health check)."""
+        without a new version: it is read apart (blog.view_counts.shown)."""
         slug = self.kwargs["slug"]
         post = content_version.cached(
             f"post:{digest(slug)}",
             # Kept in the cache: never with the author's password hash.
             lambda: get_object_or_404(self.get_queryset().defer("author__password"), slug=slug),
         )
-        post.view_count = cache.get_or_set(
-            f"blog:view-count:{post.pk}",
-            lambda: Post.objects.view_count_of(post.pk, default=post.view_count),
-            view_counts.FLUSH_SECONDS,
-        )
+        post.view_count = view_counts.shown(post)
         return post
 
     def get_context_data(self, **kwargs):

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
+from blog import view_counts
 from blog.cache_backends import PREFETCHED
 from tests.live_site import REDIS, redis_answers, redis_commands
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def redis_cache(settings):
+def redis_cache(settings, monkeypatch):
     settings.CACHES = {
         "default": {
             "BACKEND": "blog.cache_backends.ResilientRedisCache",
@@ -25,6 +26,8 @@ def redis_cache(settings):
         }
     }
     settings.PAGE_CACHE_SECONDS = 0
+    # A post's view count is kept this long: longer than a slow test takes.
+    monkeypatch.setattr(view_counts, "FLUSH_SECONDS", 600)
 
 
 @pytest.fixture

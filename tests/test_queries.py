@@ -49,12 +49,12 @@ PAGES = {
 # to choose between one sitemap and an index; the same sizes again in Django's sitemap view;
 # then the posts, categories and tags (no static page here, so none is read).
 SITEMAP = 11
-# The post page: nothing (the post, with category and author joined, is kept per content
-# version, its view count for FLUSH_SECONDS; its tags, neighbours and related posts are read
-# only for fragments).
-POST_PAGE = 0
-# The first request after a change reads the post and its view count.
-POST_READ = 2
+# The post page: its view count (the post, with category and author joined, is kept per
+# content version; its tags, neighbours and related posts are read only for fragments). With
+# Redis the count too is kept (tests/test_view_counts_redis.py).
+POST_PAGE = 1
+# The first request after a change also reads the post.
+POST_READ = 1
 # The list pages, rendered afresh after a change: the subject (category, tag or author; the
 # home page reads its featured posts instead), the list's count, the ids of the page's posts,
 # the cards' posts with category and author joined and their tags, and the site-wide

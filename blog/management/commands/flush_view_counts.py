@@ -4,7 +4,7 @@ from blog import view_counts
 
 
 class Command(BaseCommand):
-    help = "Add the reads waiting in Redis to the view counts now (done every second anyway)."
+    help = "Add the reads waiting in Redis to the view counts now (done every few seconds anyway)."
 
     def handle(self, *args, **options):
         self.stdout.write(f"Added {view_counts.flush():,} reads.")
