@@ -7,7 +7,8 @@ For each engine (SQLite; PostgreSQL when it answers) and archive size this
    caches warm);
 2. starts the ceiling (bench/ceiling.py) and then the site, each with the production gunicorn
    configuration (config/gunicorn.conf.py) on a loopback port, DEBUG off, 2 sync workers (the
-   ceiling before, between and after the site's two servers: their mean is the ceiling);
+   ceiling before each of the site's servers and after the last: each server's pages are
+   compared with the mean of the two measurements around them);
 3. drives each page with wrk (installed with apt-get when missing) at 16 and 64 connections:
    home, post (rotating over 200 posts; views are counted), category, tag, search (rotating
    over 50 queries), RSS feed and sitemap; once with the page cache off and once on (Redis
@@ -177,11 +178,11 @@ def total_views(engine: str, size: int) -> int:
 
 def bench_one(wrk: str, engine: str, size: int, options, redis: bool) -> dict:
     DATA.mkdir(parents=True, exist_ok=True)
-    env = site_env(engine, size, redis, page_cache=False)
+    prepare_env = site_env(engine, size, redis, page_cache=False)
     prepared = subprocess.run(
         [sys.executable, __file__, "--prepare", engine, str(size)],
         cwd=PROJECT,
-        env=env,
+        env=prepare_env,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -202,21 +203,21 @@ def bench_one(wrk: str, engine: str, size: int, options, redis: bool) -> dict:
         "rows": [],
         "servers": {},
     }
-    # The ceiling is measured before, between and after the site's two servers, and its mean
-    # taken: a 5-second run of it alone drifted by 15% between runs on the same machine.
-    ceilings = {connections: [] for connections in options.connections}
-    ceiling_env = env
+    # The ceiling is measured before each of the site's servers and after the last; each
+    # server's pages are compared with the mean of the two measurements around them: a
+    # 5-second run of the ceiling drifted by 15% between runs on the same machine.
+    ceilings = [measure_ceiling(wrk, prepare_env, options, 1)]
     for mode in options.cache:
-        measure_ceiling(wrk, ceiling_env, options, ceilings)
         env = site_env(engine, size, redis, page_cache=mode == "on")
         views_before = total_views(engine, size)
         with Server(["config.wsgi"], env, f"site-{mode}") as site:
             warm_up(site.port, prepared["urls"])
+            rows = []
             for page in PAGES:
                 for connections in options.connections:
                     result = load(wrk, site.port, page, connections, options)
                     result.update(page=page, cache=mode, connections=connections)
-                    run["rows"].append(result)
+                    rows.append(result)
                     print(
                         f"  cache {mode}, {page}, {connections} connections: "
                         f"{result['rps']:,.0f} req/s",
@@ -225,6 +226,12 @@ def bench_one(wrk: str, engine: str, size: int, options, redis: bool) -> dict:
                     )
             ttfb = time_to_first_byte(site.port, prepared["urls"]["post"])
             rss = site.peak_rss_mb()
+        ceilings.append(measure_ceiling(wrk, prepare_env, options, len(ceilings) + 1))
+        for row in rows:
+            around = [ceiling[row["connections"]]["rps"] for ceiling in ceilings[-2:]]
+            row["ceiling_rps"] = sum(around) / len(around)
+            row["ratio"] = row["rps"] / row["ceiling_rps"] if row["ceiling_rps"] else 0
+        run["rows"] += rows
         # With Redis, the reads of the last few seconds wait there (blog/view_counts.py).
         subprocess.run(
             [sys.executable, "manage.py", "flush_view_counts"],
@@ -242,35 +249,37 @@ def bench_one(wrk: str, engine: str, size: int, options, redis: bool) -> dict:
             "views_counted": counted,
             "views_exact": served == counted,
         }
-    measure_ceiling(wrk, ceiling_env, options, ceilings)
-    run["ceiling"] = {connections: mean_of(runs) for connections, runs in ceilings.items()}
-    for row in run["rows"]:
-        ceiling_rps = run["ceiling"][row["connections"]]["rps"]
-        row["ratio"] = row["rps"] / ceiling_rps if ceiling_rps else 0
+    run["ceiling"] = {
+        connections: mean_of([ceiling[connections] for ceiling in ceilings])
+        for connections in options.connections
+    }
     run["load_average_after"] = os.getloadavg()
     return run
 
 
-def measure_ceiling(wrk: str, env: dict, options, ceilings: dict) -> None:
-    with Server(["bench.ceiling:application"], env, "ceiling") as ceiling:
-        for connections, runs in ceilings.items():
-            runs.append(load(wrk, ceiling.port, "ceiling", connections, options))
+def measure_ceiling(wrk: str, env: dict, options, number: int) -> dict:
+    """The ceiling's load results at each connection count."""
+    results = {}
+    with Server(["bench.ceiling:application"], env, f"ceiling-{number}") as ceiling:
+        for connections in options.connections:
+            results[connections] = load(wrk, ceiling.port, "ceiling", connections, options)
             print(
-                f"  ceiling, {connections} connections: {runs[-1]['rps']:,.0f} req/s",
+                f"  ceiling, {connections} connections: {results[connections]['rps']:,.0f} req/s",
                 file=sys.stderr,
                 flush=True,
             )
+    return results
 
 
-def mean_of(runs: list[dict]) -> dict:
-    """The ceiling's measurements averaged, each kept under "measured"."""
+def mean_of(results: list[dict]) -> dict:
+    """The ceiling's measurements of a run, averaged (p50 and p99 too; errors added up); each
+    one's requests per second kept under "measured"."""
     return {
-        "rps": sum(run["rps"] for run in runs) / len(runs),
-        "requests": sum(run["requests"] for run in runs),
-        "p50_ms": sum(run["p50_ms"] for run in runs) / len(runs),
-        "p99_ms": sum(run["p99_ms"] for run in runs) / len(runs),
-        "errors": sum(run["errors"] for run in runs),
-        "measured": [run["rps"] for run in runs],
+        name: sum(result[name] for result in results) / len(results)
+        for name in ("rps", "requests", "p50_ms", "p99_ms")
+    } | {
+        "errors": sum(result["errors"] for result in results),
+        "measured": [result["rps"] for result in results],
     }
 
 

@@ -102,9 +102,10 @@ class ViewCountMiddleware:
     still counted; the dedupe cookie is added to the outgoing response, after
     a cache would have stored it, and scoped to the post's path.
 
-    The cookie holds the post's key, unsigned: all a made-up or replayed one can do is stop
-    its sender's own reads from counting, which not sending the request does too. Its half
-    hour is the browser's to keep (Max-Age); signing it cost a tenth of a cached post page.
+    The cookie holds the post's key, unsigned: all a made-up or replayed one can do is keep
+    reads from counting (its sender's own, or those of a reader a sibling site tossed it to),
+    never add any. Its half hour is the browser's to keep (Max-Age); signing it cost a tenth
+    of a cached post page.
     """
 
     def __init__(self, get_response):

@@ -305,7 +305,7 @@ TAGGIT_STRING_FROM_TAGS = "blog.tagging.join_tags"
 POSTS_PER_PAGE = 10
 # Searches a minute per client address; 0 turns the limit off.
 SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60)
-# Anonymous pages are cached this long; it bounds how stale a shown view count can be.
+# Anonymous pages are cached this long: a view count shown on one can be that much older.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 PAGE_CACHE_EXCLUDED_PREFIXES = (
     f"/{ADMIN_URL}",

@@ -38,6 +38,12 @@ def test_the_page_shows_the_count_before_this_read(reader, post):
     assert "0 views" in response.text
 
 
+def test_without_redis_the_page_shows_the_database_count_at_once(reader, post):
+    reader.get(post.get_absolute_url())
+    Post.objects.filter(pk=post.pk).update(view_count=41)
+    assert "41 views" in Client().get(post.get_absolute_url()).text
+
+
 def test_a_reload_within_half_an_hour_counts_once(reader, post):
     reader.get(post.get_absolute_url())
     reader.get(post.get_absolute_url())

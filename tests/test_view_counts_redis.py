@@ -248,7 +248,7 @@ def test_a_post_page_reads_the_count_again_once_a_batch_has_had_time(post, monke
     monkeypatch.setattr(view_counts, "FLUSH_SECONDS", 1)
     Client().get(post.get_absolute_url())
     Post.objects.filter(pk=post.pk).update(view_count=41)
-    time.sleep(1.1)
+    time.sleep(1.1)  # the kept count expires in Redis
     assert "41 views" in Client().get(post.get_absolute_url()).text
 
 
