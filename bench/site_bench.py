@@ -199,7 +199,6 @@ def bench_one(wrk: str, engine: str, size: int, options, redis: bool) -> dict:
         "duration_s": options.duration,
         "load_average_before": os.getloadavg(),
         "queries": prepared["queries"],
-        "ceiling": {},
         "rows": [],
         "servers": {},
     }
