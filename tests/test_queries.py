@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blog import content_version
-from blog.models import Post
+from blog.models import Post, PostQuerySet
 from tests.live_site import BROWSER
 
 MARCH_2024 = datetime.datetime(2024, 3, 1, 12, 0, tzinfo=datetime.UTC)
@@ -132,6 +132,22 @@ def test_sitemap_is_built_with_the_same_queries_at_any_size(
     Site.objects.get_current()
     with django_assert_num_queries(SITEMAP):
         client.get("/sitemap.xml")
+
+
+@pytest.mark.parametrize("name", ["home", "category", "tag", "author"])
+def test_list_page_with_its_ids_kept_builds_no_query_of_its_posts(
+    client, archive, monkeypatch, name
+):
+    url = PAGES[name][0]
+    archive(SIZES[-1])
+    client.get(url)
+    built = []
+    published = PostQuerySet.published
+    monkeypatch.setattr(
+        PostQuerySet, "published", lambda posts, *args: built.append(1) or published(posts, *args)
+    )
+    client.get(url)
+    assert not built
 
 
 @pytest.mark.parametrize("name", LISTS_AFRESH)
