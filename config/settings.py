@@ -209,7 +209,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "blog.static_storage.StaticFilesStorage"},
 }
 if os.environ.get("S3_BUCKET"):
     # Uploads shared by several app servers (pip install '.[s3]'): any S3-compatible store.
