@@ -6,12 +6,15 @@ import logging
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from redis.exceptions import RedisError
 
 from blog.near_cache import NearCache
 
 logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisError, OSError)
+# Values no request can change: the near cache keeps them decoded, for every request to share.
+UNCHANGEABLE = frozenset({str, SafeString, bytes, int, float})
 # Values read ahead for the current request (see ResilientRedisCache.prefetch): a dict inside
 # a request (content_version.OncePerRequestMiddleware opens one), None outside.
 PREFETCHED = contextvars.ContextVar("prefetched_cache_values", default=None)
@@ -43,15 +46,20 @@ class ReusedClients(RedisCacheClient):
     def get_many(self, keys):
         if self.near is None:
             return super().get_many(keys)
-        raws, epoch = self.near.read([key for key in keys if self.near.covers(key)])
-        missing = [key for key in keys if key not in raws]
+        kept, epoch = self.near.read([key for key in keys if self.near.covers(key)])
+        found = {
+            key: self._serializer.loads(raw) if value is None else value
+            for key, (raw, value) in kept.items()
+        }
+        missing = [key for key in keys if key not in kept]
         if missing:
             for key, raw in zip(missing, self.get_client(None).mget(missing), strict=True):
                 if raw is not None:
-                    raws[key] = raw
+                    found[key] = self._serializer.loads(raw)
                     if self.near.covers(key):
-                        self.near.keep(key, raw, epoch)
-        return {key: self._serializer.loads(raw) for key, raw in raws.items()}
+                        shared = found[key] if type(found[key]) in UNCHANGEABLE else None
+                        self.near.keep(key, raw, epoch, shared)
+        return found
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)

@@ -16,8 +16,10 @@ most MAX_AGE_SECONDS, then read from Redis again.
 If that connection breaks, or more messages wait than one read should take off, everything
 kept is dropped and reads go to Redis until it is opened again (at most every
 RECONNECT_SECONDS); a server that refuses tracking is not asked again. Values are kept as
-Redis returned them and decoded on every read, so no two requests share an object. Django
-keeps a cache, and so a NearCache, per thread: no lock is needed.
+Redis returned them and decoded on every read, so no two requests share an object, except
+values no one can change (strings, as fragments are, and numbers), kept decoded: decoding
+them took a twentieth of a list page. Django keeps a cache, and so a NearCache, per thread:
+no lock is needed.
 """
 
 import logging
@@ -56,31 +58,36 @@ class NearCache:
         return key.startswith(self._prefixes)
 
     def read(self, keys):
-        """({key: value} of those kept, the epoch to hand to keep() after reading the rest)."""
+        """({key: (raw, value)} of those kept, the epoch to hand to keep() after reading the
+        rest). `value` is the decoded value when it was kept (see keep), else None."""
         if not self._drain():
             return {}, None
         found = {}
         oldest = time.monotonic() - MAX_AGE_SECONDS
         for key in keys:
-            raw, read_at = self._values.get(key, (None, None))
-            if raw is None:
+            entry = self._values.get(key)
+            if entry is None:
                 continue
+            raw, value, read_at, _ = entry
             if read_at < oldest:
                 self._drop(key)
             else:
                 self._values.move_to_end(key)
-                found[key] = raw
+                found[key] = (raw, value)
         return found, self.epoch
 
-    def keep(self, key: str, raw: bytes, epoch) -> None:
-        if epoch != self.epoch or self._size(key, raw) > self._max_bytes:
+    def keep(self, key: str, raw: bytes, epoch, value=None) -> None:
+        """Keeps `raw` as Redis returned it, and its decoded `value` if given: only for a value
+        every request may share, one no one can change."""
+        size = len(key) + len(raw) * (1 if value is None else 2) + ENTRY_OVERHEAD_BYTES
+        if epoch != self.epoch or size > self._max_bytes:
             return
         self._drop(key)
-        self._values[key] = (raw, time.monotonic())
-        self._bytes += self._size(key, raw)
+        self._values[key] = (raw, value, time.monotonic(), size)
+        self._bytes += size
         while self._bytes > self._max_bytes:
-            oldest, (raw, _) = self._values.popitem(last=False)
-            self._bytes -= self._size(oldest, raw)
+            _, (*_, size) = self._values.popitem(last=False)
+            self._bytes -= size
 
     def forget(self, keys) -> None:
         """For this process's own writes: the message about them comes a moment later."""
@@ -92,14 +99,10 @@ class NearCache:
         self._bytes = 0
         self.epoch += 1
 
-    @staticmethod
-    def _size(key, raw) -> int:
-        return len(key) + len(raw) + ENTRY_OVERHEAD_BYTES
-
     def _drop(self, key):
-        raw, _ = self._values.pop(key, (None, None))
-        if raw is not None:
-            self._bytes -= self._size(key, raw)
+        entry = self._values.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry[-1]
 
     def _drain(self) -> bool:
         """Applies the messages waiting; whether what is kept can be trusted."""

@@ -118,6 +118,15 @@ def test_each_read_gives_its_own_copy(cache):
     assert cache.get("near:story") == {"views": 1}
 
 
+def test_a_string_kept_is_decoded_once_for_every_read(cache, monkeypatch):
+    kept(cache, "near:fragment", "<p>Hello</p>")
+    serializer = cache._cache._serializer
+    decoded = []
+    monkeypatch.setattr(serializer, "loads", lambda raw: decoded.append(raw))
+    cache.get("near:fragment")
+    assert not decoded
+
+
 def test_the_oldest_values_go_when_the_memory_is_full(settings):
     settings.CACHES = redis_cache(max_bytes=3000)
     cache = caches["default"]
