@@ -14,6 +14,7 @@ from blog.near_cache import NearCache
 logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisError, OSError)
 # Values no request can change: the near cache keeps them decoded, for every request to share.
+# Never NoneType: a kept value of None means "decode the raw value" (NearCache.read).
 UNCHANGEABLE = frozenset({str, SafeString, bytes, int, float})
 # Values read ahead for the current request (see ResilientRedisCache.prefetch): a dict inside
 # a request (content_version.OncePerRequestMiddleware opens one), None outside.

@@ -24,6 +24,7 @@ no lock is needed.
 
 import logging
 import os
+import sys
 import time
 from collections import OrderedDict
 
@@ -59,7 +60,8 @@ class NearCache:
 
     def read(self, keys):
         """({key: (raw, value)} of those kept, the epoch to hand to keep() after reading the
-        rest). `value` is the decoded value when it was kept (see keep), else None."""
+        rest). `value` is the decoded value when it was kept (see keep), else None and `raw`
+        is to be decoded."""
         if not self._drain():
             return {}, None
         found = {}
@@ -77,17 +79,21 @@ class NearCache:
         return found, self.epoch
 
     def keep(self, key: str, raw: bytes, epoch, value=None) -> None:
-        """Keeps `raw` as Redis returned it, and its decoded `value` if given: only for a value
-        every request may share, one no one can change."""
-        size = len(key) + len(raw) * (1 if value is None else 2) + ENTRY_OVERHEAD_BYTES
+        """Keeps `raw` as Redis returned it or, if given, its decoded `value` instead: only for a
+        value every request may share, one no one can change."""
+        if value is None:
+            size = len(key) + len(raw) + ENTRY_OVERHEAD_BYTES
+        else:
+            # A string with one character beyond Latin-1 takes two or four bytes a character.
+            raw, size = None, len(key) + sys.getsizeof(value) + ENTRY_OVERHEAD_BYTES
         if epoch != self.epoch or size > self._max_bytes:
             return
         self._drop(key)
         self._values[key] = (raw, value, time.monotonic(), size)
         self._bytes += size
         while self._bytes > self._max_bytes:
-            _, (*_, size) = self._values.popitem(last=False)
-            self._bytes -= size
+            _, oldest = self._values.popitem(last=False)
+            self._bytes -= oldest[-1]
 
     def forget(self, keys) -> None:
         """For this process's own writes: the message about them comes a moment later."""

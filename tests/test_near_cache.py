@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 from django.test import Client
+from django.utils.safestring import SafeString, mark_safe
 
 from blog import content_version, near_cache
 from tests.live_site import BROWSER, REDIS, redis_answers, redis_commands
@@ -118,21 +119,53 @@ def test_each_read_gives_its_own_copy(cache):
     assert cache.get("near:story") == {"views": 1}
 
 
-def test_a_string_kept_is_decoded_once_for_every_read(cache, monkeypatch):
-    kept(cache, "near:fragment", "<p>Hello</p>")
-    serializer = cache._cache._serializer
-    decoded = []
-    monkeypatch.setattr(serializer, "loads", lambda raw: decoded.append(raw))
-    cache.get("near:fragment")
-    assert not decoded
+@pytest.mark.parametrize("value", ["<p>Hello</p>", 42, b"bytes"])
+def test_a_value_no_one_can_change_is_kept_decoded(cache, monkeypatch, value):
+    kept(cache, "near:fragment", value)
+    monkeypatch.setattr(cache._cache._serializer, "loads", lambda raw: "not decoded")
+    assert cache.get("near:fragment") == value
 
 
-def test_the_oldest_values_go_when_the_memory_is_full(settings):
+def test_a_fragment_kept_decoded_is_still_safe(cache, monkeypatch):
+    kept(cache, "near:fragment", mark_safe("<p>Hello</p>"))
+    monkeypatch.setattr(cache._cache._serializer, "loads", lambda raw: "not decoded")
+    assert isinstance(cache.get("near:fragment"), SafeString)
+
+
+@pytest.mark.parametrize("value", [None, True])
+def test_other_values_are_decoded_on_every_read(cache, monkeypatch, value):
+    kept(cache, "near:flag", value)
+    monkeypatch.setattr(cache._cache._serializer, "loads", lambda raw: "decoded")
+    assert cache.get("near:flag") == "decoded"
+
+
+@pytest.fixture
+def full_with_two(settings):
+    """A near cache with room for two of three values of 1,000 characters, read in turn."""
     settings.CACHES = redis_cache(max_bytes=3000)
     cache = caches["default"]
     for name in ("first", "second", "third"):
         kept(cache, f"near:{name}", "x" * 1000)
-    assert redis_commands(lambda: cache.get_many(["near:first", "near:third"])) == ["MGET"]
+    return cache
+
+
+def test_the_oldest_value_goes_when_the_memory_is_full(full_with_two):
+    assert redis_commands(lambda: full_with_two.get("near:first")) == ["MGET"]
+
+
+@pytest.mark.parametrize("name", ["second", "third"])
+def test_the_newer_values_stay_when_the_memory_is_full(full_with_two, name):
+    assert redis_commands(lambda: full_with_two.get(f"near:{name}")) == []
+
+
+def test_a_string_beyond_latin_1_counts_its_wider_characters(settings):
+    settings.CACHES = redis_cache(max_bytes=3000)
+    cache = caches["default"]
+    # Pickled, each is about 1,000 bytes: two would fit. Decoded, one quotation mark makes every
+    # character take two bytes.
+    kept(cache, "near:first", "x" * 1000 + "“")
+    kept(cache, "near:second", "x" * 1000 + "“")
+    assert redis_commands(lambda: cache.get("near:first")) == ["MGET"]
 
 
 def test_a_cached_page_is_answered_without_asking_redis(make_post, settings):

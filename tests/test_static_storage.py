@@ -4,6 +4,8 @@ import json
 from unittest import mock
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from blog.static_storage import StaticFilesStorage
@@ -33,3 +35,13 @@ def test_address_with_debug_on_is_the_file_itself(collected, settings):
     collected.url("css/site.css")
     settings.DEBUG = True
     assert collected.url("css/site.css") == "/static/css/site.css"
+
+
+def test_addresses_are_worked_out_afresh_after_collectstatic(collected, tmp_path_factory):
+    collected.url("css/site.css")
+    source = FileSystemStorage(location=tmp_path_factory.mktemp("source"))
+    for storage in (source, collected):
+        storage.save("css/site.css", ContentFile(b"body { color: black; }"))
+    # As collectstatic does, once it has copied the files.
+    list(collected.post_process({"css/site.css": (source, "css/site.css")}))
+    assert collected.url("css/site.css") == "/static/" + collected.hashed_files["css/site.css"]
