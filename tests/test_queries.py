@@ -135,7 +135,7 @@ def test_sitemap_is_built_with_the_same_queries_at_any_size(
         client.get("/sitemap.xml")
 
 
-@pytest.mark.parametrize("name", ["home", "category", "tag", "author"])
+@pytest.mark.parametrize("name", ["home", "category", "tag", "author", "archive month"])
 def test_list_page_with_its_ids_kept_builds_no_query_of_its_posts(
     client, archive, monkeypatch, name
 ):
