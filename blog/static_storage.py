@@ -25,6 +25,7 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
 
     def post_process(self, *args, **kwargs):
         # collectstatic hashes the files anew: addresses given before may have changed.
-        self._urls.clear()
-        yield from super().post_process(*args, **kwargs)
-        self._urls.clear()
+        try:
+            yield from super().post_process(*args, **kwargs)
+        finally:
+            self._urls.clear()

@@ -1,3 +1,4 @@
+import functools
 import hashlib
 import sys
 
@@ -62,13 +63,10 @@ class CountedOncePaginator(Paginator):
         if not self.count:
             # Nothing kept for an empty list: any address of a month, say, may ask for one.
             return self._get_page([], number, self)
+        full_page = super().page
         ids = content_version.cached(
             f"list-ids:{self.count_key}:{number}",
-            lambda: list(
-                super(CountedOncePaginator, self)
-                .page(number)
-                .object_list.values_list("pk", flat=True)
-            ),
+            lambda: list(full_page(number).object_list.values_list("pk", flat=True)),
         )
         return self._get_page(ids, number, self)
 
@@ -271,7 +269,7 @@ class ArchiveMonthView(NotFoundWhenEmptyMixin, PostCardsMixin, MonthArchiveView)
 
     def get_dated_queryset(self, **lookup):
         # Built only when the month's count or a page's ids are not kept, as other lists are.
-        return LazyPosts(lambda: super(ArchiveMonthView, self).get_dated_queryset(**lookup))
+        return LazyPosts(functools.partial(super().get_dated_queryset, **lookup))
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         # Never run, unlike Django's, which runs it to check for emptiness: the days of the
