@@ -157,3 +157,16 @@ def test_a_post_with_a_non_ascii_slug_is_counted(reader, make_post):
 def test_a_reload_does_not_extend_the_half_hour(reader, post):
     reader.get(post.get_absolute_url())
     assert VIEWED_COOKIE not in reader.get(post.get_absolute_url()).cookies
+
+
+def test_a_cookie_changed_by_one_reader_leaves_the_next_readers_alone(reader, post):
+    given = reader.get(post.get_absolute_url()).cookies[VIEWED_COOKIE].value
+    reader.cookies[VIEWED_COOKIE] = "changed by this reader"
+    another = Client(headers={"User-Agent": BROWSER})
+    assert another.get(post.get_absolute_url()).cookies[VIEWED_COOKIE].value == given
+
+
+def test_the_cookie_of_a_non_ascii_address_is_sent_percent_encoded(reader, make_post):
+    post = make_post(title="Über café", slug="über-café")
+    cookie = reader.get(post.get_absolute_url()).cookies[VIEWED_COOKIE]
+    assert cookie["path"] == "/posts/%C3%BCber-caf%C3%A9/"

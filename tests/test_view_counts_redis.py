@@ -1,5 +1,6 @@
 """With Redis, reads are counted there and added to the database in batches (blog.view_counts)."""
 
+import datetime
 import io
 import runpy
 import time
@@ -257,3 +258,25 @@ def test_a_post_page_whose_count_is_kept_runs_no_query(post):
     with CaptureQueriesContext(connection) as queries:
         Client().get(post.get_absolute_url())
     assert len(queries) == 0
+
+
+def test_reads_after_midnight_count_for_the_new_day(post, monkeypatch):
+    read(post)  # today worked out, until midnight
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time()))
+    monkeypatch.setattr(timezone, "now", lambda: midnight)
+    monkeypatch.setattr(time, "time", midnight.timestamp)
+    read(post)
+    view_counts.flush()
+    assert DailyPostViews.objects.get(post=post, day=tomorrow).views == 1
+
+
+def test_reads_count_for_the_day_in_the_sites_time_zone(post, settings):
+    # Twelve hours behind UTC, then fourteen ahead: never the same day.
+    settings.TIME_ZONE = "Etc/GMT+12"
+    read(post)
+    settings.TIME_ZONE = "Pacific/Kiritimati"
+    read(post)
+    view_counts.flush()
+    ahead = timezone.localdate(timezone=timezone.get_default_timezone())
+    assert DailyPostViews.objects.get(post=post, day=ahead).views == 1
