@@ -14,7 +14,8 @@ from blog.views import health
 
 VIEWED_COOKIE = "viewed"
 # Words in the User-Agent of clients that are not readers, in lower case. Looked for one by
-# one: a case-insensitive regular expression of them took 30 µs for a browser's, these 4.
+# one (a case-insensitive regular expression of them took 30 µs for a browser's, these 4),
+# once per User-Agent (see is_a_reader).
 NOT_A_READER = [
     "bot",
     "crawl",
@@ -138,12 +139,20 @@ class ViewCountMiddleware:
     def _is_a_read(request):
         if request.method != "GET":
             return False
-        user_agent = request.META.get("HTTP_USER_AGENT", "").lower()
-        if not user_agent.strip() or any(word in user_agent for word in NOT_A_READER):
+        if not is_a_reader(request.META.get("HTTP_USER_AGENT", "")):
             return False
         return not any(
             "prefetch" in request.META.get(header, "").lower() for header in PREFETCH_HEADERS
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def is_a_reader(user_agent: str) -> bool:
+    """Whether a client with this User-Agent is a reader, not a bot or a tool. Remembered:
+    readers' browsers send a few dozen User-Agents, and looking for every word took 2% of a
+    cached post page."""
+    user_agent = user_agent.lower()
+    return bool(user_agent.strip()) and not any(word in user_agent for word in NOT_A_READER)
 
 
 @functools.lru_cache(maxsize=4096)
