@@ -160,7 +160,7 @@ def viewed_cookie(slug: str, path: str, secure: bool, max_age: int) -> Morsel:
     """The cookie marking a read of the post `slug`, made once per post: Django's set_cookie,
     with the Expires date it works out from max_age, took 7% of a cached post page.
     Without Expires, the cookie is the same for every read of the post; every browser in use
-    honours Max-Age."""
+    honours Max-Age. Shared by every read: copied before it is sent."""
     response = HttpResponse()
     response.set_cookie(
         VIEWED_COOKIE,

@@ -29,7 +29,7 @@ import sys
 import time
 from collections import OrderedDict
 
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import ConnectionError, RedisError, ResponseError
 
 logger = logging.getLogger(__name__)
 RECONNECT_SECONDS = 5
@@ -49,6 +49,7 @@ class NearCache:
         self._values = OrderedDict()
         self._bytes = 0
         self._tracking = None
+        self._poll = None
         self._pid = None
         self._next_attempt = 0.0
         self._refused = False
@@ -133,7 +134,8 @@ class NearCache:
                     self.clear()
                 else:
                     for key in message[2]:
-                        self._drop(key.decode())
+                        # A key not in UTF-8 is none of Django's, so none kept here.
+                        self._drop(key.decode(errors="replace"))
         except (RedisError, OSError) as error:
             logger.warning("Near cache: tracking lost (%s); reading Redis.", type(error).__name__)
             self._close()
@@ -147,9 +149,10 @@ class NearCache:
         was empty: one poll of the socket. redis-py's own check (a read with a timeout of zero,
         and the exception it raises) took a twentieth of a page-cache hit."""
         sock = self._tracking._sock
+        # Closed, its number may already be another socket's.
         if sock is None or sock.fileno() == -1:
             raise ConnectionError("the tracking connection is closed")
-        return bool(select.select([sock], [], [], 0)[0])
+        return bool(self._poll.poll(0))
 
     def _open(self) -> bool:
         if self._refused or time.monotonic() < self._next_attempt:
@@ -167,10 +170,14 @@ class NearCache:
             connection.read_response()
             connection.send_command("SUBSCRIBE", INVALIDATIONS)
             connection.read_response()
-            # What came with the confirmation is about keys not kept (all are dropped below);
-            # left in redis-py's buffer, it would hide later messages from _message_waiting.
-            while connection.can_read(timeout=0):
+            # What came with the confirmation is about keys not kept (all are dropped below):
+            # read, so that the buffer starts empty, as _message_waiting assumes.
+            for _ in range(MAX_MESSAGES_A_READ):
+                if not connection.can_read(timeout=0):
+                    break
                 connection.read_response()
+            else:
+                raise ConnectionError("too many changes at once")
         except ResponseError as error:
             # Redis before 6, or a proxy or permissions that forbid tracking: not asked again.
             logger.warning("Near cache: Redis refuses tracking (%s); reading Redis.", error)
@@ -182,11 +189,14 @@ class NearCache:
             connection.disconnect()
             return False
         self._tracking = connection
+        # poll, not select: select refuses sockets numbered 1024 and above.
+        self._poll = select.poll()
+        self._poll.register(connection._sock, select.POLLIN)
         # Nothing kept before now was watched.
         self.clear()
         return True
 
     def _close(self):
         self._tracking.disconnect()
-        self._tracking = None
+        self._tracking = self._poll = None
         self.clear()

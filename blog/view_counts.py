@@ -82,8 +82,9 @@ def _today() -> datetime.date:
     global _day
     zone = timezone.get_default_timezone()
     day_zone, day, ends = _day
-    if zone is not day_zone or time.time() >= ends:
-        day = timezone.localdate(timezone=zone)
+    now = time.time()
+    if zone is not day_zone or now >= ends:
+        day = datetime.datetime.fromtimestamp(now, zone).date()
         midnight = datetime.datetime.combine(
             day + datetime.timedelta(days=1), datetime.time(), zone
         )

@@ -65,6 +65,16 @@ def test_a_value_written_by_another_worker_is_read_afresh(cache, other_worker):
     assert cache.get("near:story") == "new"
 
 
+def test_every_change_made_while_this_worker_was_idle_is_seen(cache, other_worker):
+    # One message a write: several of them wait on the socket at once.
+    keys = [f"near:story-{number}" for number in range(20)]
+    for key in keys:
+        kept(cache, key, "old")
+    for key in keys:
+        other_worker.set(key, "new")
+    assert [cache.get(key) for key in keys] == ["new"] * 20
+
+
 def test_a_value_deleted_by_another_worker_is_gone(cache, other_worker):
     kept(cache, "near:story", "old")
     other_worker.delete("near:story")

@@ -170,3 +170,9 @@ def test_the_cookie_of_a_non_ascii_address_is_sent_percent_encoded(reader, make_
     post = make_post(title="Über café", slug="über-café")
     cookie = reader.get(post.get_absolute_url()).cookies[VIEWED_COOKIE]
     assert cookie["path"] == "/posts/%C3%BCber-caf%C3%A9/"
+
+
+def test_the_cookie_is_sent_over_https_only_when_the_site_says_so(reader, post, settings):
+    Client(headers={"User-Agent": BROWSER}).get(post.get_absolute_url())
+    settings.SESSION_COOKIE_SECURE = True
+    assert reader.get(post.get_absolute_url()).cookies[VIEWED_COOKIE]["secure"] is True
