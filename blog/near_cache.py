@@ -118,10 +118,13 @@ class NearCache:
             # A forked worker must not read its parent's socket.
             self._tracking, self._pid = None, os.getpid()
             self.clear()
-        if self._tracking is None and not self._open():
+        # Just opened, whatever came with the confirmations waits in redis-py's buffer, which
+        # a poll of the socket does not see: the loop below reads it.
+        opening = self._tracking is None
+        if opening and not self._open():
             return False
         try:
-            if not self._message_waiting():
+            if not opening and not self._message_waiting():
                 return True
             for _ in range(MAX_MESSAGES_A_READ):
                 if not self._tracking.can_read(timeout=0):
@@ -170,14 +173,6 @@ class NearCache:
             connection.read_response()
             connection.send_command("SUBSCRIBE", INVALIDATIONS)
             connection.read_response()
-            # What came with the confirmation is about keys not kept (all are dropped below):
-            # read, so that the buffer starts empty, as _message_waiting assumes.
-            for _ in range(MAX_MESSAGES_A_READ):
-                if not connection.can_read(timeout=0):
-                    break
-                connection.read_response()
-            else:
-                raise ConnectionError("too many changes at once")
         except ResponseError as error:
             # Redis before 6, or a proxy or permissions that forbid tracking: not asked again.
             logger.warning("Near cache: Redis refuses tracking (%s); reading Redis.", error)
