@@ -10,6 +10,7 @@ from django.middleware import http
 from django.utils.encoding import escape_uri_path
 
 from blog import view_counts
+from blog.page_cache import set_etag
 from blog.views import health
 
 VIEWED_COOKIE = "viewed"
@@ -90,9 +91,13 @@ class RejectNulBytesMiddleware:
 
 class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
     """Django's, keeping the post page's mark of a read on the 304 it makes instead: a
-    revalidated post page is a read, whether or not it came from the page cache."""
+    revalidated post page is a read, whether or not it came from the page cache. Its ETag is
+    the page cache's (page_cache.set_etag), cheaper than Django's."""
 
     def process_response(self, request, response):
+        needs_etag = not response.has_header("ETag") and self.needs_etag(response)
+        if request.method == "GET" and needs_etag:
+            set_etag(response)
         conditional = super().process_response(request, response)
         conditional.post_read = getattr(response, "post_read", None)
         return conditional

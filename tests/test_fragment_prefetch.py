@@ -45,7 +45,7 @@ def post(make_post):
     return post
 
 
-def test_a_post_page_reads_its_six_fragments_in_one_round_trip(post):
+def test_a_post_page_reads_its_five_fragments_in_one_round_trip(post):
     # The content version, the post as this version shows it, its view count, the fragments.
     commands = redis_commands(lambda: Client().get(post.get_absolute_url()))
     assert commands == ["GET", "GET", "GET", "MGET"]
