@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from blog import content_version
+from blog.models import Post
 from tests.live_site import BROWSER
 
 
@@ -59,3 +60,18 @@ def test_a_deploy_migrating_the_database_starts_a_new_content_version(db):
     before = content_version.current()
     call_command("migrate", verbosity=0)
     assert content_version.current() != before
+
+
+def test_each_reader_of_a_cached_object_gets_a_copy_of_its_own(post):
+    first = content_version.cached_object("versioned-post", lambda: Post.objects.get(pk=post.pk))
+    first.view_count = 1_000
+    second = content_version.cached_object("versioned-post", lambda: Post.objects.get(pk=post.pk))
+    assert second.view_count == 0
+
+
+def test_a_cached_object_is_read_anew_in_a_new_content_version(post, commit):
+    content_version.cached_object("versioned-post", lambda: Post.objects.get(pk=post.pk))
+    commit(Post.objects.filter(pk=post.pk).update, title="Renamed")
+    commit(content_version.bump_on_commit)
+    renamed = content_version.cached_object("versioned-post", lambda: Post.objects.get(pk=post.pk))
+    assert renamed.title == "Renamed"
