@@ -152,7 +152,7 @@ class PostDetailView(PrefetchedFragmentsMixin, DetailView):
     template_name = "blog/post_detail.html"
 
     def fragments(self, context):
-        parts = ("post-meta-tags", "post-header", "post-body")
+        parts = ("post-meta-tags", "post-header", "post-rest")
         return [*super().fragments(context), *((name, self.object.pk) for name in parts)]
 
     def get_queryset(self):

@@ -60,6 +60,15 @@ def test_the_meta_description_falls_back_to_the_excerpt(client, post, commit):
     assert html.one("og:description") == html.one("twitter:description") == html.one("description")
 
 
+def test_a_long_excerpt_is_cut_at_a_word_within_160_characters_to_describe(client, post, commit):
+    post.excerpt = "The harbour bridge reopens to traffic on Monday morning. " * 5
+    commit(post.save)
+    assert read(client, post).one("description") == (
+        "The harbour bridge reopens to traffic on Monday morning. " * 2
+        + "The harbour bridge reopens to traffic on…"
+    )
+
+
 # Open Graph and Twitter cards --------------------------------------------------------------
 
 
