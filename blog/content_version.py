@@ -77,7 +77,7 @@ def cached(name: str, compute, timeout: int = 300):
 
 def cached_object(name: str, compute, timeout: int = 300):
     """cached() for a model instance, decoded once per process and content version (unpickling
-    a post with its category and author took 34 µs, a fifteenth of rendering its page), for
+    a post with its category and author took 34 µs, a seventeenth of rendering its page), for
     `timeout` seconds at most, as in the cache. Each caller gets a copy of its own to set
     attributes on; the related objects it came with are shared, to be read only."""
     key = (name, current())
