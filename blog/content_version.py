@@ -11,10 +11,7 @@ page asks for it with every fragment, and each read is a round trip to Redis.
 """
 
 import contextvars
-import copy
-import threading
 import time
-from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import transaction
@@ -25,12 +22,6 @@ from blog.cache_backends import PREFETCHED
 STATE_KEY = "blog:content-state"
 # The version read during the current request: a dict inside a request, None outside one.
 _this_request = contextvars.ContextVar("content_version_this_request", default=None)
-# Model instances read with cached_object(), decoded, in this process, least recently read first:
-# {(name, version): (instance, monotonic time it expires)}. A worker's threads share it.
-_decoded = OrderedDict()
-_decoded_lock = threading.Lock()
-# A few KB each: a few MB per worker, enough for every post a burst of readers asks for.
-DECODED_AT_MOST = 1000
 
 
 def current() -> str:
@@ -73,28 +64,6 @@ def _remember(version: str) -> None:
 def cached(name: str, compute, timeout: int = 300):
     """`compute()`, kept in the cache until the content changes (or `timeout` seconds pass)."""
     return cache.get_or_set(f"blog:versioned:{name}:{current()}", compute, timeout)
-
-
-def cached_object(name: str, compute, timeout: int = 300):
-    """cached() for a model instance, decoded once per process and content version (unpickling
-    a post with its category and author took 34 µs, a seventeenth of rendering its page), for
-    `timeout` seconds at most, as in the cache. Each caller gets a copy of its own to set
-    attributes on; the related objects it came with are shared, to be read only."""
-    key = (name, current())
-    now = time.monotonic()
-    with _decoded_lock:
-        kept = _decoded.get(key)
-        if kept is not None and kept[1] > now:
-            _decoded.move_to_end(key)
-            return copy.copy(kept[0])
-    instance = cached(name, compute, timeout)
-    with _decoded_lock:
-        _decoded[key] = (instance, now + timeout)
-        _decoded.move_to_end(key)
-        while len(_decoded) > DECODED_AT_MOST:
-            # Past versions' entries are never read again: they go first.
-            _decoded.popitem(last=False)
-    return copy.copy(instance)
 
 
 def bump_on_commit() -> None:

@@ -18,7 +18,8 @@ kept is dropped and reads go to Redis until it is opened again (at most every
 RECONNECT_SECONDS); a server that refuses tracking is not asked again. Values are kept as
 Redis returned them and decoded on every read, so no two requests share an object, except
 values no one can change (strings, as fragments are, and numbers), kept decoded: decoding
-them took a twentieth of a list page. Django keeps a cache, and so a NearCache, per thread:
+them took a twentieth of a list page; and model instances, kept decoded and copied for each
+read (blog.cache_backends). Django keeps a cache, and so a NearCache, per thread:
 no lock is needed.
 """
 
@@ -82,12 +83,14 @@ class NearCache:
 
     def keep(self, key: str, raw: bytes, epoch, value=None) -> None:
         """Keeps `raw` as Redis returned it or, if given, its decoded `value` instead: only for a
-        value every request may share, one no one can change."""
+        value every request may share, one no one can change, or that each read copies."""
         if value is None:
             size = len(key) + len(raw) + ENTRY_OVERHEAD_BYTES
         else:
-            # A string with one character beyond Latin-1 takes two or four bytes a character.
-            raw, size = None, len(key) + sys.getsizeof(value) + ENTRY_OVERHEAD_BYTES
+            # A string with one character beyond Latin-1 takes two or four bytes a character; an
+            # object holding others is counted as its pickle.
+            size = len(key) + max(len(raw), sys.getsizeof(value)) + ENTRY_OVERHEAD_BYTES
+            raw = None
         if epoch != self.epoch or size > self._max_bytes:
             return
         self._drop(key)

@@ -50,8 +50,8 @@ HEADER_SETTINGS = (
 
 def set_etag(response) -> None:
     """A strong ETag for a response with a body: a SHA-1 of the body, not Django's MD5
-    (set_response_etag). Hashing a 25 KB post page took 7% of rendering it with MD5, a third
-    of that with SHA-1, faster in software and in hardware on most x86 and ARM processors."""
+    (set_response_etag). Hashing a 21 KB post page took 31 µs with MD5, 6% of rendering it, and
+    10 µs with SHA-1, faster in software and in hardware on most x86 and ARM processors."""
     if not response.streaming and response.content:
         digest = hashlib.sha1(response.content, usedforsecurity=False).hexdigest()
         response.headers["ETag"] = quote_etag(digest)

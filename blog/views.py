@@ -166,7 +166,7 @@ class PostDetailView(PrefetchedFragmentsMixin, DetailView):
         building the query cost more than the rest of the page. Its view count changes
         without a new version: it is read apart (blog.view_counts.shown)."""
         slug = self.kwargs["slug"]
-        post = content_version.cached_object(
+        post = content_version.cached(
             f"post:{digest(slug)}",
             # Kept in the cache: never with the author's password hash; nor with the body, whose
             # HTML is read only to render its fragment (unpickling both, 18 KB on a typical
@@ -208,7 +208,7 @@ class PostsOfView(NotFoundWhenEmptyMixin, PostCardsMixin, ListView):
     def get_queryset(self):
         value = self.kwargs[self.subject_field]
         # Read once per content version, as the page's post ids are.
-        self.subject = content_version.cached_object(
+        self.subject = content_version.cached(
             f"subject:{self.subject_model._meta.label}:{digest(value)}",
             lambda: get_object_or_404(self.get_subject_queryset(), **{self.subject_field: value}),
         )

@@ -62,33 +62,11 @@ def test_a_deploy_migrating_the_database_starts_a_new_content_version(db):
     assert content_version.current() != before
 
 
-def read_post(post, timeout=300):
-    return content_version.cached_object(
-        "versioned-post", lambda: Post.objects.get(pk=post.pk), timeout
-    )
+def read_post(post):
+    return content_version.cached("versioned-post", lambda: Post.objects.get(pk=post.pk))
 
 
-def test_a_cached_object_is_decoded_once_per_process_and_version(post, monkeypatch):
-    read_post(post)
-    monkeypatch.setattr(content_version, "cached", mock.Mock(side_effect=AssertionError))
-    assert read_post(post).pk == post.pk
-
-
-def test_a_cached_object_is_read_again_once_its_timeout_passes(post, monkeypatch):
-    read_post(post, timeout=0)
-    cached = mock.Mock(wraps=content_version.cached)
-    monkeypatch.setattr(content_version, "cached", cached)
-    read_post(post, timeout=0)
-    assert cached.call_count == 1
-
-
-def test_each_reader_of_a_cached_object_gets_a_copy_of_its_own(post):
-    first = read_post(post)
-    first.view_count = 1_000
-    assert read_post(post).view_count == 0
-
-
-def test_a_cached_object_is_read_anew_in_a_new_content_version(post, commit):
+def test_a_value_kept_per_content_version_is_read_anew_in_a_new_one(post, commit):
     read_post(post)
     commit(Post.objects.filter(pk=post.pk).update, title="Renamed")
     assert read_post(post).title == "Renamed"

@@ -129,6 +129,18 @@ def test_each_read_gives_its_own_copy(cache):
     assert cache.get("near:story") == {"views": 1}
 
 
+def test_a_model_instance_is_kept_decoded(cache, monkeypatch, category):
+    kept(cache, "near:category", category)
+    monkeypatch.setattr(cache._cache._serializer, "loads", lambda raw: "not decoded")
+    assert cache.get("near:category").name == category.name
+
+
+def test_each_read_of_a_model_instance_kept_decoded_gets_its_own_copy(cache, category):
+    kept(cache, "near:category", category)
+    cache.get("near:category").name = "Changed by one request"
+    assert cache.get("near:category").name == category.name
+
+
 @pytest.mark.parametrize("value", ["<p>Hello</p>", 42, b"bytes"])
 def test_a_value_no_one_can_change_is_kept_decoded(cache, monkeypatch, value):
     kept(cache, "near:fragment", value)
