@@ -24,11 +24,17 @@ PREFETCHED = contextvars.ContextVar("prefetched_cache_values", default=None)
 ABSENT = object()
 
 
+class Shared:
+    """Base of cached values whose readers only read them, or copy what they change (as the
+    page cache does, blog.page_cache.CachedPage): the near cache keeps them decoded, one object
+    for every read in the worker."""
+
+
 def _to_keep(value):
     """What the near cache keeps decoded of a value just read, if anything: a value no request
-    can change, or a copy of a model instance (unpickling a post with its category and author
-    took 34 µs, a seventeenth of rendering its page)."""
-    if type(value) in UNCHANGEABLE:
+    can change or that every reader shares, or a copy of a model instance (unpickling a post
+    with its category and author took 34 µs, a seventeenth of rendering its page)."""
+    if type(value) in UNCHANGEABLE or isinstance(value, Shared):
         return value
     return copy.copy(value) if isinstance(value, Model) else None
 

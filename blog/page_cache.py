@@ -6,7 +6,10 @@ next request. Entries live PAGE_CACHE_SECONDS: a view count shown on a cached pa
 that much more than on a page rendered now. Browsers are told to revalidate every time
 (max-age=0) and get a 304 through the ETag when nothing changed, instead of keeping stale
 copies. An entry is compressed once, when stored, and served compressed to clients that accept
-gzip (every browser and feed reader): sending a 20-160 KB page cost more than finding it.
+gzip (every browser and feed reader): sending a 20-160 KB page cost more than finding it. With
+Redis, each worker keeps the entries it read lately decoded (blog.near_cache), and each hit
+serves a copy of the stored response: unpickling one took longer than the rest of the hit's
+work in this module.
 
 The middleware sits near the top of the stack so that a hit skips everything below it;
 the headers those layers add (security, CSP, frame options) are stored with the page. The
@@ -14,12 +17,15 @@ settings behind them are part of the key, so a deploy that changes them is not a
 with pages cached before.
 """
 
+import dataclasses
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
+from django.http.cookie import SimpleCookie
+from django.http.response import ResponseHeaders
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import (
     get_conditional_response,
@@ -30,6 +36,7 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.text import compress_string
 
 from blog import content_version
+from blog.cache_backends import Shared
 
 CACHEABLE_STATUSES = {200, 301, 404, 410}
 # As Django's GZipMiddleware: shorter bodies are not worth compressing, and a little random
@@ -46,6 +53,9 @@ HEADER_SETTINGS = (
     "PERMISSIONS_POLICY",
     "DEBUG",
 )
+# Part of the key: workers of the old and the new code, side by side during a deploy, never
+# read each other's entries when their shape changes.
+ENTRY_FORMAT = 2
 
 
 def set_etag(response) -> None:
@@ -75,15 +85,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         found = cache.get_many([content_version.STATE_KEY, key])
         version = content_version.in_force(found.get(content_version.STATE_KEY))
-        entry = found.get(key)
-        # An entry is (the version it was rendered in, the response).
-        if entry is not None and entry[0] == version:
-            response = entry[1]
-            # Entries stored before compression came have no `gzipped`.
-            self._compress(request, response, getattr(response, "gzipped", None))
+        page = found.get(key)
+        if page is not None and page.version == version:
+            response = page.response_for(request)
             if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
                 response = self._conditional(request, response)
-            response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
             patch_cache_control(response, max_age=0, must_revalidate=True)
@@ -92,10 +98,9 @@ class PageCacheMiddleware:
                 # Made already by ConditionalGetMiddleware below, for a GET.
                 if not response.has_header("ETag"):
                     set_etag(response)
-                entry = self._to_entry(version, response)
-                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-                # Stored first: the entry keeps the plain body and its strong ETag.
-                self._compress(request, response, entry[1].gzipped)
+                page = CachedPage.of(version, response)
+                cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+                response = page.response_for(request)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -142,31 +147,59 @@ class PageCacheMiddleware:
     def _key(self, request):
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(url.encode()).hexdigest()
-        return f"blog:page:{self.headers_digest}:{digest}"
+        return f"blog:page:{ENTRY_FORMAT}:{self.headers_digest}:{digest}"
 
-    @staticmethod
-    def _to_entry(version, response):
+
+@dataclasses.dataclass(frozen=True)
+class CachedPage(Shared):
+    """A page in the cache: the content version it was rendered in, the response to serve and,
+    for clients that accept gzip, the same page compressed (None when not worth it). Both are
+    served as they are stored, marked as hits. Shared by every read in a worker that keeps it
+    decoded: a request gets a copy (response_for)."""
+
+    version: str
+    plain: HttpResponse
+    compressed: HttpResponse | None
+
+    @classmethod
+    def of(cls, version, response):
         # A plain response: a pickled one restores its headers without checking each again.
-        entry = HttpResponse(response.content, status=response.status_code)
-        entry.headers = response.headers
-        entry.post_read = getattr(response, "post_read", None)
-        entry.gzipped = None
-        if len(entry.content) >= COMPRESS_AT_LEAST and not entry.has_header("Content-Encoding"):
-            # The headers are shared: the response served now varies too.
-            patch_vary_headers(entry, ("Accept-Encoding",))
-            compressed = compress_string(entry.content, max_random_bytes=GZIP_RANDOM_BYTES)
-            if len(compressed) < len(entry.content):
-                entry.gzipped = compressed
-        return version, entry
+        plain = HttpResponse(
+            response.content, status=response.status_code, headers=response.headers
+        )
+        plain.post_read = getattr(response, "post_read", None)
+        plain["X-Page-Cache"] = "hit"
+        compressed = None
+        if len(plain.content) >= COMPRESS_AT_LEAST and not plain.has_header("Content-Encoding"):
+            patch_vary_headers(plain, ("Accept-Encoding",))
+            body = compress_string(plain.content, max_random_bytes=GZIP_RANDOM_BYTES)
+            if len(body) < len(plain.content):
+                compressed = HttpResponse(body, status=plain.status_code, headers=plain.headers)
+                compressed.post_read = plain.post_read
+                compressed["Content-Length"] = str(len(body))
+                compressed["Content-Encoding"] = "gzip"
+                # Another representation: a weak ETag, still matched by If-None-Match (RFC 9110
+                # 8.8.1).
+                if compressed.get("ETag", "").startswith('"'):
+                    compressed["ETag"] = "W/" + compressed["ETag"]
+        return cls(version, plain, compressed)
 
-    @staticmethod
-    def _compress(request, response, gzipped):
-        """The body compressed when stored, for a client that accepts gzip."""
-        if not gzipped or not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            return
-        response.content = gzipped
-        response["Content-Length"] = str(len(response.content))
-        response["Content-Encoding"] = "gzip"
-        # Another representation: a weak ETag, still matched by If-None-Match (RFC 9110 8.8.1).
-        if response.get("ETag", "").startswith('"'):
-            response["ETag"] = "W/" + response["ETag"]
+    def response_for(self, request):
+        accepts_gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        return _copy(self.compressed if self.compressed and accepts_gzip else self.plain)
+
+
+def _copy(stored):
+    """A response of its own, sharing the stored body: the layers above add headers and cookies
+    to it, and the handler its closers. The headers are copied as stored (Django's
+    ResponseHeaders keeps them in `_store`): setting them one by one checks each name and value
+    again, and took longer than the rest of a hit."""
+    response = object.__new__(type(stored))
+    response.__dict__.update(stored.__dict__)
+    response.headers = ResponseHeaders({})
+    response.headers._store = stored.headers._store.copy()
+    # The same bytes, in a list of its own: write() appends to it.
+    response._container = list(stored._container)
+    response.cookies = SimpleCookie()
+    response._resource_closers = []
+    return response

@@ -198,6 +198,37 @@ def test_a_cached_page_is_answered_without_asking_redis(make_post, settings):
     assert redis_commands(lambda: Client().get("/")) == []
 
 
+def test_a_cached_page_is_kept_decoded(cache, make_post, settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 60
+    make_post(title="Near", slug="near")
+    Client().get("/")
+    Client().get("/")
+    decoded = []
+    loads = cache._cache._serializer.loads
+    monkeypatch.setattr(
+        cache._cache._serializer, "loads", lambda raw: decoded.append(loads(raw)) or decoded[-1]
+    )
+    Client().get("/")
+    # The content version's state alone: not the page.
+    assert [type(value) for value in decoded] == [dict]
+
+
+def test_each_hit_on_a_page_kept_decoded_gets_a_response_of_its_own(make_post, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    make_post(title="Near", slug="near")
+    Client().get("/")
+    first = Client().get("/")
+    first["X-Changed"] = "by one request"
+    first.set_cookie("changed", "by one request")
+    first.write(b"<!-- by one request -->")
+    second = Client().get("/")
+    assert ("X-Changed" in second, "changed" in second.cookies, b"by one" in second.content) == (
+        False,
+        False,
+        False,
+    )
+
+
 def test_a_content_change_made_by_another_worker_shows_on_the_next_request(
     make_post, settings, other_worker
 ):
