@@ -266,3 +266,40 @@ def test_a_compressed_page_is_revalidated_by_its_etag(post):
         headers={"User-Agent": BROWSER, "Accept-Encoding": "gzip", "If-None-Match": etag}
     ).get("/")
     assert revalidated.status_code == 304
+
+
+# One client is one worker: what it remembers of an address must not serve another's page.
+OTHER_ADDRESSES = {
+    "host": ({"HTTP_HOST": "a.example"}, {"HTTP_HOST": "b.example"}),
+    "forwarded host": (
+        {"HTTP_X_FORWARDED_HOST": "a.example"},
+        {"HTTP_X_FORWARDED_HOST": "b.example"},
+    ),
+    "scheme": ({}, {"HTTP_X_FORWARDED_PROTO": "https"}),
+    "query string": ({"QUERY_STRING": "page=1"}, {"QUERY_STRING": "page=2"}),
+}
+
+
+@pytest.mark.parametrize("first, second", OTHER_ADDRESSES.values(), ids=OTHER_ADDRESSES)
+def test_another_address_is_not_served_the_page_of_the_first(post, settings, first, second):
+    settings.ALLOWED_HOSTS = ["testserver", "a.example", "b.example"]
+    settings.USE_X_FORWARDED_HOST = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    worker = Client(headers={"User-Agent": BROWSER})
+    worker.get("/", **first)
+    worker.get("/", **first)
+    assert worker.get("/", **second)["X-Page-Cache"] == "miss"
+
+
+def test_a_refused_host_is_refused_by_a_worker_that_served_an_allowed_one(post):
+    worker = Client(headers={"User-Agent": BROWSER})
+    worker.get("/")
+    worker.get("/")
+    assert worker.get("/", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_a_worker_works_out_the_key_of_an_address_once(post):
+    worker = Client(headers={"User-Agent": BROWSER})
+    worker.get("/")
+    with mock.patch("django.http.HttpRequest.get_host", side_effect=AssertionError):
+        assert worker.get("/")["X-Page-Cache"] == "hit"
