@@ -19,7 +19,8 @@ RECONNECT_SECONDS); a server that refuses tracking is not asked again. Values ar
 Redis returned them and decoded on every read, so no two requests share an object, except
 values no one can change (strings, as fragments are, and numbers), kept decoded: decoding
 them took a twentieth of a list page; model instances, kept decoded and copied for each
-read; and pages of the page cache, kept decoded, each hit serving a copy (blog.cache_backends). Django keeps a cache, and so a NearCache, per thread:
+read; and pages of the page cache, kept decoded, each hit serving a copy
+(blog.cache_backends). Django keeps a cache, and so a NearCache, per thread:
 no lock is needed.
 """
 

@@ -7,9 +7,10 @@ that much more than on a page rendered now. Browsers are told to revalidate ever
 (max-age=0) and get a 304 through the ETag when nothing changed, instead of keeping stale
 copies. An entry is compressed once, when stored, and served compressed to clients that accept
 gzip (every browser and feed reader): sending a 20-160 KB page cost more than finding it. With
-Redis, each worker keeps the entries it read lately decoded (blog.near_cache), and each hit
-serves a copy of the stored response: unpickling one took longer than the rest of the hit's
-work in this module.
+Redis, each worker thread keeps the entries it read lately decoded (blog.near_cache), and each
+hit serves a copy of the stored response: unpickling one took longer than the rest of the hit's
+work in this module. Pages are served as plain HttpResponses, stored or not (a redirect has its
+Location header, not HttpResponseRedirect's `url`).
 
 The middleware sits near the top of the stack so that a hit skips everything below it;
 the headers those layers add (security, CSP, frame options) are stored with the page. The
@@ -56,10 +57,11 @@ HEADER_SETTINGS = (
 # Part of the key: workers of the old and the new code, side by side during a deploy, never
 # read each other's entries when their shape changes.
 ENTRY_FORMAT = 2
-# Addresses whose keys a worker remembers (PageCacheMiddleware._key): under 1 MB for a blog's
-# addresses, 9 MB at most with the longest request line gunicorn takes (8 KB). Past that it
-# starts afresh: a crawler walking every address costs what it did before.
+# Addresses whose keys a worker remembers (PageCacheMiddleware._key), and the longest: under
+# 1 MB for a blog's addresses, 4 MB at most. Past that it starts afresh: a crawler walking
+# every address costs what it did before.
 KEYS_KEPT = 1024
+ADDRESS_KEPT_AT_MOST = 1000
 
 
 def set_etag(response) -> None:
@@ -150,28 +152,26 @@ class PageCacheMiddleware:
         return not_modified
 
     def _key(self, request):
-        """The cache key of the page's address. Remembered per worker, by all that get_host()
-        and get_full_path() read: validating the host, quoting the path and hashing the address
-        took 6 µs of a 70 µs hit. A refused host raises DisallowedHost and is not remembered."""
-        meta = request.META
+        """The cache key of the page's address, remembered per worker process by the address as
+        the request gives it (the host before validation, as get_host() reads it): validating
+        the host, quoting the path and hashing the address took 6 µs of a 70 µs hit. A refused
+        host raises DisallowedHost before anything is remembered."""
         address = (
             request.scheme,
-            meta.get("HTTP_X_FORWARDED_HOST"),
-            meta.get("HTTP_X_FORWARDED_PORT"),
-            meta.get("HTTP_HOST"),
-            meta.get("SERVER_NAME"),
-            meta.get("SERVER_PORT"),
+            request._get_raw_host(),
             request.path,
-            meta.get("QUERY_STRING"),
+            request.META.get("QUERY_STRING", ""),
         )
         key = self.keys.get(address)
         if key is None:
             url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
             digest = hashlib.sha256(url.encode()).hexdigest()
             key = f"blog:page:{ENTRY_FORMAT}:{self.headers_digest}:{digest}"
-            if len(self.keys) >= KEYS_KEPT:
-                self.keys.clear()
-            self.keys[address] = key
+            # A bound on memory: the address's parts are no longer than the URL made of them.
+            if len(url) <= ADDRESS_KEPT_AT_MOST:
+                if len(self.keys) >= KEYS_KEPT:
+                    self.keys.clear()
+                self.keys[address] = key
         return key
 
 
@@ -179,8 +179,8 @@ class PageCacheMiddleware:
 class CachedPage(Shared):
     """A page in the cache: the content version it was rendered in, the response to serve and,
     for clients that accept gzip, the same page compressed (None when not worth it). Both are
-    served as they are stored, marked as hits. Shared by every read in a worker that keeps it
-    decoded: a request gets a copy (response_for)."""
+    stored marked as hits, and served as they are stored. Shared by every read in a worker that
+    keeps it decoded: a request gets a copy (response_for)."""
 
     version: str
     plain: HttpResponse

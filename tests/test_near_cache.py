@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from unittest import mock
 
 import pytest
 from django.core.cache import caches
@@ -227,6 +228,17 @@ def test_each_hit_on_a_page_kept_decoded_gets_a_response_of_its_own(make_post, s
         False,
         False,
     )
+
+
+def test_closing_one_hit_on_a_page_kept_decoded_closes_nothing_of_another(make_post, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    make_post(title="Near", slug="near")
+    Client().get("/")
+    first = Client().get("/")
+    closer = mock.Mock()
+    first._resource_closers.append(closer)
+    Client().get("/")
+    assert not closer.called
 
 
 def test_a_content_change_made_by_another_worker_shows_on_the_next_request(

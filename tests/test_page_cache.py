@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -277,6 +278,8 @@ OTHER_ADDRESSES = {
     ),
     "scheme": ({}, {"HTTP_X_FORWARDED_PROTO": "https"}),
     "query string": ({"QUERY_STRING": "page=1"}, {"QUERY_STRING": "page=2"}),
+    "server port": ({"SERVER_PORT": "8001"}, {"SERVER_PORT": "8002"}),
+    "forwarded port": ({"HTTP_X_FORWARDED_PORT": "8001"}, {"HTTP_X_FORWARDED_PORT": "8002"}),
 }
 
 
@@ -284,6 +287,7 @@ OTHER_ADDRESSES = {
 def test_another_address_is_not_served_the_page_of_the_first(post, settings, first, second):
     settings.ALLOWED_HOSTS = ["testserver", "a.example", "b.example"]
     settings.USE_X_FORWARDED_HOST = True
+    settings.USE_X_FORWARDED_PORT = True
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     worker = Client(headers={"User-Agent": BROWSER})
     worker.get("/", **first)
@@ -303,3 +307,14 @@ def test_a_worker_works_out_the_key_of_an_address_once(post):
     worker.get("/")
     with mock.patch("django.http.HttpRequest.get_host", side_effect=AssertionError):
         assert worker.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_a_worker_does_not_remember_the_key_of_a_very_long_address(post):
+    worker = Client(headers={"User-Agent": BROWSER})
+    long_address = "/?utm_source=" + "x" * 2000
+    worker.get(long_address)
+    with mock.patch(
+        "django.http.HttpRequest.get_host", autospec=True, side_effect=HttpRequest.get_host
+    ) as get_host:
+        worker.get(long_address)
+    assert get_host.called
