@@ -57,9 +57,9 @@ HEADER_SETTINGS = (
 # Part of the key: workers of the old and the new code, side by side during a deploy, never
 # read each other's entries when their shape changes.
 ENTRY_FORMAT = 2
-# Addresses whose keys a worker remembers (PageCacheMiddleware._key), and the longest: under
-# 1 MB for a blog's addresses, 4 MB at most. Past that it starts afresh: a crawler walking
-# every address costs what it did before.
+# Addresses whose keys a worker remembers (PageCacheMiddleware._key), and the longest (its URL,
+# percent-encoded): 0.4 MB for a blog's addresses, 1.5 MB at most. Past that it starts afresh: a
+# crawler walking every address costs what it did before.
 KEYS_KEPT = 1024
 ADDRESS_KEPT_AT_MOST = 1000
 
