@@ -10,6 +10,7 @@ Budgets: a post page at most 4 queries plus the view writes, a list page at most
 import datetime
 
 import pytest
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.db import connection
@@ -44,7 +45,14 @@ PAGES = {
     "tag feed": ("/tag/harbour/feed/", 3),
     # nothing: built once per content version (see SITEMAP)
     "sitemap": ("/sitemap.xml", 0),
+    # nothing: a section too (the index points crawlers to them past 5,000 addresses)
+    "sitemap section": ("/sitemap-posts.xml", 0),
 }
+# A list's later pages, at two sizes that both have one: their ids are kept per page too.
+LATER_PAGES = ["/?page=2", "/category/news/?page=2", "/tag/harbour/?page=2", "/author/ada/?page=2"]
+LATER_PAGE_SIZES = [12, 25]
+# A static page: itself (the navigation around it is a fragment).
+STATIC_PAGE = 1
 # Building the sitemap: the sizes of the posts, categories, tags and static pages sections,
 # to choose between one sitemap and an index; the same sizes again in Django's sitemap view;
 # then the posts, categories and tags (no static page here, so none is read).
@@ -105,6 +113,31 @@ def test_page_runs_the_same_queries_at_any_size(
     client.get(url)
     with django_assert_num_queries(queries):
         response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", LATER_PAGE_SIZES)
+@pytest.mark.parametrize("url", LATER_PAGES)
+def test_a_later_page_of_a_list_runs_the_same_queries_at_any_size(
+    client, archive, django_assert_num_queries, url, size
+):
+    archive(size)
+    client.get(url)
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_static_page_runs_the_same_queries_at_any_size(
+    client, archive, settings, django_assert_num_queries, size
+):
+    archive(size)
+    page = FlatPage.objects.create(url="/about/", title="About us", content="Hello")
+    page.sites.add(settings.SITE_ID)
+    client.get("/pages/about/")
+    with django_assert_num_queries(STATIC_PAGE):
+        response = client.get("/pages/about/")
     assert response.status_code == 200
 
 
