@@ -110,7 +110,7 @@ def prepare(engine: str, size: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from blog.models import Category, Post, Tag
+    from blog.models import Post
     from blog.synthetic import generate_posts
 
     call_command("migrate", verbosity=0)
@@ -119,19 +119,7 @@ def prepare(engine: str, size: int) -> dict:
     if missing > 0:
         print(f"  generating {missing:,} posts", file=sys.stderr, flush=True)
         generate_posts(missing, progress=lambda done, total: None)
-    published = Post.objects.published()
-    ids = list(published.order_by("pk").values_list("pk", flat=True))
-    chosen = ids[:: max(1, len(ids) // POST_URLS)][:POST_URLS]
-    posts = list(published.filter(pk__in=chosen).only("slug", "title").order_by("pk"))
-    urls = {
-        "home": ["/"],
-        "post": [post.get_absolute_url() for post in posts],
-        "category": [category.get_absolute_url() for category in Category.objects.in_use()],
-        "tag": [tag.get_absolute_url() for tag in Tag.objects.popular()[:50]],
-        "search": [f"/search/?q={quote(word)}" for word in search_words(posts)],
-        "rss": ["/feed/"],
-        "sitemap": ["/sitemap.xml"],
-    }
+    urls, published = page_urls()
     # Keep the connection across requests, as the test suite does, to see every query.
     from django.core import signals
 
@@ -148,7 +136,27 @@ def prepare(engine: str, size: int) -> dict:
         statements = [query["sql"].lstrip().upper() for query in captured.captured_queries]
         reads = sum(statement.startswith("SELECT") for statement in statements)
         queries[page] = {"reads": reads, "writes": len(statements) - reads}
-    return {"urls": urls, "queries": queries, "published": len(ids)}
+    return {"urls": urls, "queries": queries, "published": published}
+
+
+def page_urls() -> tuple[dict, int]:
+    """The addresses of each page to rotate over (Django set up), and the published posts."""
+    from blog.models import Category, Post, Tag
+
+    published = Post.objects.published()
+    ids = list(published.order_by("pk").values_list("pk", flat=True))
+    chosen = ids[:: max(1, len(ids) // POST_URLS)][:POST_URLS]
+    posts = list(published.filter(pk__in=chosen).only("slug", "title").order_by("pk"))
+    urls = {
+        "home": ["/"],
+        "post": [post.get_absolute_url() for post in posts],
+        "category": [category.get_absolute_url() for category in Category.objects.in_use()],
+        "tag": [tag.get_absolute_url() for tag in Tag.objects.popular()[:50]],
+        "search": [f"/search/?q={quote(word)}" for word in search_words(posts)],
+        "rss": ["/feed/"],
+        "sitemap": ["/sitemap.xml"],
+    }
+    return urls, len(ids)
 
 
 def search_words(posts) -> list[str]:
